@@ -1,0 +1,1 @@
+"""Entity resolution, network analytics and GNNs; reaches the graph only through ``graph``."""

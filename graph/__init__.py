@@ -1,0 +1,1 @@
+"""The only package that opens a database connection or holds Cypher text."""

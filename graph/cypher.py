@@ -1,0 +1,59 @@
+"""Cypher text that is the same on every engine, as pure builders.
+
+Every statement is parameterised; batch writes are one ``UNWIND $rows`` each. Labels and
+relationship types cannot be parameters in Cypher, so each builder checks them as plain
+identifiers before splicing them in. Each builder has a test on its text
+(tests/graph/test_cypher.py).
+"""
+
+from __future__ import annotations
+
+from schema.specs import check_identifier
+
+
+def _labels(label: str, extra: tuple[str, ...] = ()) -> str:
+    return "".join(f":{check_identifier(x)}" for x in (label, *extra))
+
+
+def upsert_nodes(label: str, extra_labels: tuple[str, ...] = ()) -> str:
+    """MERGE each row's node on ``id``; ``SET n += row`` sets the rest (None removes)."""
+    set_extra = f" SET n{_labels(extra_labels[0], extra_labels[1:])}" if extra_labels else ""
+    return (
+        f"UNWIND $rows AS row MERGE (n{_labels(label)} {{id: row.id}}) "
+        f"SET n += row{set_extra} RETURN count(n) AS written"
+    )
+
+
+def upsert_edges(rel_type: str, start_label: str, end_label: str) -> str:
+    """MERGE each row's relationship on its ``id`` between existing ends."""
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a{_labels(start_label)} {{id: row.start}}) "
+        f"MATCH (b{_labels(end_label)} {{id: row.end}}) "
+        f"MERGE (a)-[r:{check_identifier(rel_type)} {{id: row.id}}]->(b) "
+        f"SET r += coalesce(row.props, {{}}) RETURN count(r) AS written"
+    )
+
+
+def write_back(label: str) -> str:
+    """SET properties on existing nodes; never creates one."""
+    return (
+        f"UNWIND $rows AS row MATCH (n{_labels(label)} {{id: row.id}}) "
+        f"SET n += row RETURN count(n) AS written"
+    )
+
+
+def delete_everything(batch: int) -> str:
+    """Delete nodes (and their relationships) a batch at a time; run until it deletes none."""
+    return f"MATCH (n) WITH n LIMIT {int(batch)} DETACH DELETE n RETURN count(*) AS deleted"
+
+
+def label_filter(variable: str, labels: tuple[str, ...]) -> str:
+    """``(v:A OR v:B)``: a node having any of the labels."""
+    return "(" + " OR ".join(f"{variable}:{check_identifier(x)}" for x in labels) + ")"
+
+
+def type_filter(variable: str, types: tuple[str, ...]) -> str:
+    """``type(r) IN [...]`` as literal text (types are identifiers, checked)."""
+    quoted = ", ".join(f"'{check_identifier(t)}'" for t in types)
+    return f"type({variable}) IN [{quoted}]"

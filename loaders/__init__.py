@@ -1,0 +1,1 @@
+"""Source readers and mappings: file rows -> schema models -> graph writes."""

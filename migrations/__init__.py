@@ -1,0 +1,1 @@
+"""Versioned graph schema steps with a ledger in the graph."""
