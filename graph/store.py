@@ -12,7 +12,11 @@ Conventions every implementation keeps:
 - Parameters may hold str, int, float, bool, None, lists, maps, ``date`` and ``datetime``.
   Temporal values are stored as ISO-8601 strings on every engine: they sort and range-scan
   correctly, carry the partial dates sources give ("1962-07"), and read back the same from both
-  engines. Non-finite floats are refused (no engine stores them faithfully).
+  engines. Non-finite floats are refused (no engine stores them faithfully). Floats are stored
+  exactly, but FalkorDB's replies print them with 15 significant digits (and the largest
+  doubles overflow to infinity on the way back): compare in Cypher when exactness matters.
+- Count relationships with ``count(r)``, not ``count(*)``: FalkorDB 4.16 counts parallel
+  relationships between the same two nodes once under ``count(*)`` when ``r`` is unused.
 - ``write`` and every batch of an upsert are durable when they return: the engine has confirmed
   that the change reached disk (FalkorDB: ``appendfsync always`` confirmed by ``WAITAOF``; Neo4j:
   a committed transaction).

@@ -1,0 +1,60 @@
+# The two set-up commands are `make run` and `make test`; each creates .venv when it is missing.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+
+.PHONY: venv run test check lint typecheck pytest test-slow bench lock clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing Clew and its pinned dependencies into $(VENV) ..."
+	@$(PIP) install -c constraints.txt -e '.[dev,gnn]' > $(VENV)/install.log 2>&1 \
+		|| { tail -40 $(VENV)/install.log; echo "pip install failed: see $(VENV)/install.log"; exit 1; }
+	@$(BIN)/python -c "import graph, schema, migrations, api, torch" \
+		|| { echo "the install into $(VENV) is incomplete"; exit 1; }
+	@rm -f $(VENV)/.installed-* && touch $@
+
+# Start the embedded store, bring its schema up to date, and say what is running and where.
+run: venv
+	@$(BIN)/clew db start
+	@$(BIN)/clew migrate
+	@echo
+	@echo "The embedded store is running. Try:"
+	@echo "  $(BIN)/clew query 'MATCH (m:ClewMigration) RETURN m.id, m.name, m.applied_at'"
+	@echo "  $(BIN)/clew db status        $(BIN)/clew db stop"
+
+# The whole suite as CI runs it: lint, strict types, tests (warnings are errors).
+test: check
+
+check: lint typecheck pytest
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: venv
+	$(BIN)/mypy
+
+pytest: venv
+	$(BIN)/pytest
+
+test-slow: venv
+	$(BIN)/pytest -m slow
+
+bench: venv
+	$(BIN)/python bench/store_write.py
+
+# Re-resolve every dependency from pyproject.toml and pin the result in constraints.txt.
+lock:
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install -q 'torch==2.13.0' -e '.[dev,gnn]'
+	{ sed -n '1,3p' constraints.txt; .lock-venv/bin/pip freeze --exclude-editable \
+		| sed 's/^torch==2.13.0+cpu$$/torch==2.13.0/'; } > constraints.txt.new
+	mv constraints.txt.new constraints.txt && rm -rf .lock-venv
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache *.egg-info

@@ -1,0 +1,1 @@
+"""The ``clew`` sub-commands, one module per group."""

@@ -1,0 +1,537 @@
+"""``GraphStore`` on FalkorDB: the embedded server Clew starts itself, or any FalkorDB server.
+
+Client choice (the dependency conflict DESIGN.md warns of): arq 0.28 pins redis-py < 6 and
+falkordb >= 1.2.2 needs redis-py >= 6, so Clew pins falkordb 1.2.0, the newest client that installs
+beside arq. Its asyncio client cannot connect over a unix socket (it passes ``path=`` where
+redis-py 5 expects ``unix_socket_path=``), and the embedded server listens only on a unix socket.
+So this store uses the *synchronous* client; async callers (the API, jobs) run store calls in a
+worker thread, which the sync client's connection pool supports. redis-py's own asyncio client
+works over the socket, so arq shares the server without this limitation. When arq lifts its pin,
+move to falkordb >= 1.2.2 and drop this note.
+
+Durability: each write is sent in one pipeline with ``WAITAOF 1 0`` on the same connection; the
+reply says how many local fsyncs covered the write. The embedded server runs with
+``appendfsync always``, so that confirmation is immediate (bench/RESULTS.md has the cost);
+on a server with ``appendfsync everysec`` it waits up to a second per write, and on one with
+the append-only file off ``connect`` refuses unless durability is turned off explicitly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Final
+
+import redis
+from falkordb import FalkorDB
+from falkordb.edge import Edge
+from falkordb.exceptions import SchemaVersionMismatchException
+from falkordb.graph import Graph
+from falkordb.node import Node
+from falkordb.path import Path
+from falkordb.query_result import QueryResult
+
+from graph import cypher
+from graph.dialect import FalkorDialect
+from graph.params import encode_params
+from graph.projection import EdgeChunk, NodeChunk, Projection, ProjectionSpec
+from graph.results import Counters, EdgeValue, NodeValue, PathValue, Result, UpsertSummary
+from graph.store import DEFAULT_BATCH_SIZE, Health, Params, SchemaState
+from graph.txn import compose
+from schema.errors import (
+    ConstraintViolation,
+    DurabilityError,
+    QueryError,
+    QueryTimeout,
+    ReadOnlyViolation,
+    StoreError,
+    StoreUnavailable,
+)
+from schema.specs import FullTextSpec, IndexSpec, SchemaObject, UniqueSpec
+
+WAITAOF_TIMEOUT_MS: Final = 30_000
+_DIALECT: Final = FalkorDialect()
+
+
+def _value(v: Any) -> Any:
+    if isinstance(v, Node):
+        return NodeValue(tuple(v.labels or ()), {k: _value(x) for k, x in v.properties.items()})
+    if isinstance(v, Edge):
+        return EdgeValue(str(v.relation), {k: _value(x) for k, x in v.properties.items()})
+    if isinstance(v, Path):
+        return PathValue(
+            tuple(_value(n) for n in v.nodes()), tuple(_value(e) for e in v.edges())
+        )
+    if isinstance(v, list):
+        return [_value(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _value(x) for k, x in v.items()}
+    return v
+
+
+def _counters(r: QueryResult) -> Counters:
+    return Counters(
+        nodes_created=int(r.nodes_created),
+        nodes_deleted=int(r.nodes_deleted),
+        relationships_created=int(r.relationships_created),
+        relationships_deleted=int(r.relationships_deleted),
+        properties_set=int(r.properties_set),
+        labels_added=int(r.labels_added),
+    )
+
+
+def _result(r: QueryResult) -> Result:
+    columns = tuple(str(h[1]) for h in (r.header or ()))
+    rows = tuple(tuple(_value(v) for v in row) for row in (r.result_set or ()))
+    return Result(columns=columns, rows=rows, counters=_counters(r))
+
+
+def map_error(exc: Exception, *, query: str | None, location: str, timeout_ms: int | None = None) -> StoreError:
+    """The Clew error for a redis-py or FalkorDB exception (the caller chains the cause)."""
+    if isinstance(exc, redis.AuthenticationError):
+        return StoreUnavailable(f"FalkorDB at {location} refused the credentials: {exc}")
+    if isinstance(exc, redis.BusyLoadingError):
+        return StoreUnavailable(f"FalkorDB at {location} is still loading its data; try again shortly")
+    if isinstance(exc, redis.ConnectionError | redis.TimeoutError | OSError):
+        return StoreUnavailable(
+            f"no FalkorDB server at {location} ({exc}); start it with `clew db start`"
+        )
+    message = str(exc)
+    lowered = message.lower()
+    if "timed out" in lowered or "timeout" in lowered and "query" in lowered:
+        return QueryTimeout(f"the query ran past its time limit: {message}", timeout_ms=timeout_ms)
+    if "constraint violation" in lowered:
+        return ConstraintViolation(message, query=query)
+    if "read-only" in lowered or "ro_query" in lowered:
+        return ReadOnlyViolation(
+            "this query writes to the graph but was sent as a read; send it as a write "
+            f"(engine said: {message})",
+            query=query,
+        )
+    if isinstance(exc, redis.exceptions.NoPermissionError):
+        return StoreUnavailable(f"FalkorDB at {location} refused the command: {message}")
+    return QueryError(message, query=query)
+
+
+class _Transaction:
+    def __init__(self) -> None:
+        self.statements: list[tuple[str, Mapping[str, Any]]] = []
+
+    def run(self, query: str, params: Params | None = None) -> None:
+        self.statements.append((query, encode_params(params)))
+
+
+def _check_rows(rows: Sequence[Mapping[str, Any]], keys: tuple[str, ...], offset: int) -> None:
+    for i, row in enumerate(rows):
+        for key in keys:
+            value = row.get(key)
+            if not isinstance(value, str) or not value:
+                raise QueryError(
+                    f"row {offset + i} has no {key!r} (a non-empty string is required): "
+                    f"keys present are {sorted(row)}"
+                )
+
+
+def _batches(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
+    if size < 1:
+        raise ValueError("batch_size must be at least 1")
+    batch: list[Mapping[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class FalkorStore:
+    """A FalkorDB graph (one named graph on one server) as a ``GraphStore``."""
+
+    engine: Final = "falkordb"
+
+    def __init__(
+        self,
+        db: FalkorDB,
+        graph: str,
+        *,
+        location: str,
+        durable: bool = True,
+        default_timeout_ms: int | None = None,
+    ) -> None:
+        self._db = db
+        self._redis: redis.Redis = db.connection
+        self._graph: Graph = db.select_graph(graph)
+        self._location = location
+        self._durable = durable
+        self._default_timeout_ms = default_timeout_ms
+        self.graph_name = graph
+
+    @classmethod
+    def connect(
+        cls,
+        *,
+        graph: str,
+        unix_socket_path: str | None = None,
+        host: str = "localhost",
+        port: int = 6379,
+        username: str | None = None,
+        password: str | None = None,
+        ssl: bool = False,
+        durable: bool = True,
+        default_timeout_ms: int | None = None,
+        socket_timeout_s: float | None = 600.0,
+    ) -> FalkorStore:
+        """Connect, check the server answers and, when ``durable``, that it can confirm fsyncs."""
+        location = unix_socket_path or f"{host}:{port}"
+        kwargs: dict[str, Any] = {
+            "username": username,
+            "password": password,
+            "socket_timeout": socket_timeout_s,
+            "socket_connect_timeout": 5.0,
+        }
+        if unix_socket_path:
+            kwargs["unix_socket_path"] = unix_socket_path
+        else:
+            kwargs.update(host=host, port=port, ssl=ssl)
+        try:
+            db = FalkorDB(**kwargs)
+            db.connection.ping()
+            if durable:
+                aof = db.connection.config_get("appendonly").get("appendonly")
+                if aof != "yes":
+                    raise StoreUnavailable(
+                        f"FalkorDB at {location} has its append-only file off, so acknowledged "
+                        "writes could be lost in a crash; turn on appendonly there or set "
+                        "CLEW_DURABLE=false to accept that"
+                    )
+        except StoreError:
+            raise
+        except Exception as exc:
+            raise map_error(exc, query=None, location=location) from exc
+        return cls(db, graph, location=location, durable=durable, default_timeout_ms=default_timeout_ms)
+
+    def _ensure_graph(self) -> None:
+        try:
+            self._redis.execute_command("GRAPH.QUERY", self.graph_name, "RETURN 0")
+        except Exception as exc:
+            raise map_error(exc, query=None, location=self._location) from exc
+
+    # -- identity ---------------------------------------------------------------------------
+
+    @property
+    def location(self) -> str:
+        return f"{self._location} graph {self.graph_name!r}"
+
+    @property
+    def dialect(self) -> FalkorDialect:
+        return _DIALECT
+
+    # -- queries ----------------------------------------------------------------------------
+
+    def _timeout(self, timeout_ms: int | None) -> int | None:
+        return timeout_ms if timeout_ms is not None else self._default_timeout_ms
+
+    def read(self, query: str, params: Params | None = None, *, timeout_ms: int | None = None) -> Result:
+        timeout = self._timeout(timeout_ms)
+        encoded = encode_params(params)
+        for attempt in (0, 1):
+            try:
+                return _result(self._graph.ro_query(query, encoded, timeout=timeout))
+            except SchemaVersionMismatchException:
+                # The client's cache of label and property names was stale; the client has
+                # refreshed it, so the same query succeeds on the second try.
+                if attempt:
+                    raise
+            except redis.ResponseError as exc:
+                # A graph that was never written (or was cleared) does not exist as a key, and
+                # FalkorDB refuses reads of it; an empty graph is what the caller means.
+                if attempt or "empty key" not in str(exc):
+                    raise map_error(exc, query=query, location=self._location) from exc
+                self._ensure_graph()
+            except Exception as exc:
+                raise map_error(exc, query=query, location=self._location, timeout_ms=timeout) from exc
+        raise AssertionError("unreachable")
+
+    def write(self, query: str, params: Params | None = None, *, timeout_ms: int | None = None) -> Result:
+        return self._write(query, encode_params(params), self._timeout(timeout_ms))
+
+    def _write(self, query: str, params: dict[str, Any], timeout: int | None) -> Result:
+        command: list[Any] = [
+            "GRAPH.QUERY",
+            self.graph_name,
+            self._graph._build_params_header(params) + query,
+            "--compact",
+        ]
+        if timeout is not None:
+            command += ["timeout", int(timeout)]
+        for attempt in (0, 1):
+            try:
+                pipe = self._redis.pipeline(transaction=False)
+                pipe.execute_command(*command)
+                if self._durable:
+                    pipe.execute_command("WAITAOF", 1, 0, WAITAOF_TIMEOUT_MS)
+                replies = pipe.execute(raise_on_error=False)
+                if isinstance(replies[0], Exception):
+                    raise replies[0]
+                result = QueryResult(self._graph, replies[0])
+            except SchemaVersionMismatchException as exc:
+                # Only the reply's decoding failed: the write itself was applied, so it is not
+                # resent; the refreshed schema decodes it on the second pass.
+                if attempt:
+                    raise map_error(exc, query=query, location=self._location) from exc
+                self._graph.schema.refresh(exc.version)
+                result = QueryResult(self._graph, replies[0])
+            except StoreError:
+                raise
+            except Exception as exc:
+                raise map_error(exc, query=query, location=self._location, timeout_ms=timeout) from exc
+            if self._durable:
+                confirm = replies[1]
+                if isinstance(confirm, Exception) or int(confirm[0]) < 1:
+                    raise DurabilityError(
+                        f"FalkorDB at {self._location} applied the write but did not confirm it "
+                        f"reached disk within {WAITAOF_TIMEOUT_MS} ms ({confirm!r})"
+                    )
+            return _result(result)
+        raise AssertionError("unreachable")
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[_Transaction]:
+        tx = _Transaction()
+        yield tx
+        if tx.statements:
+            query, params = compose(tx.statements)
+            self._write(query, params, self._default_timeout_ms)
+
+    # -- batched writes ---------------------------------------------------------------------
+
+    def _batched(
+        self,
+        query: str,
+        rows: Iterable[Mapping[str, Any]],
+        batch_size: int,
+        keys: tuple[str, ...],
+    ) -> UpsertSummary:
+        summary = UpsertSummary()
+        for batch in _batches(rows, batch_size):
+            _check_rows(batch, keys, summary.rows)
+            result = self._write(query, {"rows": encode_params({"rows": batch})["rows"]}, None)
+            summary = summary + UpsertSummary(
+                rows=len(batch), written=int(result.single()), batches=1, counters=result.counters
+            )
+        return summary
+
+    def upsert_nodes(
+        self,
+        label: str,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        extra_labels: tuple[str, ...] = (),
+    ) -> UpsertSummary:
+        return self._batched(cypher.upsert_nodes(label, extra_labels), rows, batch_size, ("id",))
+
+    def upsert_edges(
+        self,
+        rel_type: str,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        start_label: str,
+        end_label: str,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> UpsertSummary:
+        query = cypher.upsert_edges(rel_type, start_label, end_label)
+        return self._batched(query, rows, batch_size, ("id", "start", "end"))
+
+    def write_back(
+        self,
+        label: str,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        batch_size: int = DEFAULT_BATCH_SIZE,
+    ) -> UpsertSummary:
+        return self._batched(cypher.write_back(label), rows, batch_size, ("id",))
+
+    # -- schema -----------------------------------------------------------------------------
+
+    def _indexed(self) -> dict[tuple[str, str, str], set[str]]:
+        """(entity, label, property) -> index types (RANGE, FULLTEXT, VECTOR)."""
+        found: dict[tuple[str, str, str], set[str]] = {}
+        rows = self.read("CALL db.indexes() YIELD label, types, entitytype RETURN entitytype, label, types")
+        for entity, label, types in rows:
+            for prop, kinds in (types or {}).items():
+                found.setdefault((str(entity).lower(), str(label), str(prop)), set()).update(kinds)
+        return found
+
+    def _constraints(self) -> list[dict[str, Any]]:
+        try:
+            return list(self._graph.list_constraints())
+        except Exception as exc:
+            raise map_error(exc, query=None, location=self._location) from exc
+
+    def apply_schema(self, obj: SchemaObject) -> None:
+        indexed = self._indexed()
+        if isinstance(obj, IndexSpec):
+            entity = "node" if obj.entity == "node" else "relationship"
+            if all("RANGE" in indexed.get((entity, obj.label, p), ()) for p in obj.properties):
+                return
+            self.write(_DIALECT.create_index(obj))
+        elif isinstance(obj, FullTextSpec):
+            have = {p for (e, lab, p), k in indexed.items() if e == "node" and lab == obj.label and "FULLTEXT" in k}
+            missing = [p for p in obj.properties if p not in have]
+            if not missing:
+                return
+            self.write(_DIALECT.create_fulltext(obj.model_copy(update={"properties": tuple(missing)})))
+        elif isinstance(obj, UniqueSpec):
+            if any(
+                c.get("type") == "UNIQUE" and c.get("label") == obj.label and list(c.get("properties", [])) == [obj.property]
+                for c in self._constraints()
+            ):
+                return
+            # FalkorDB backs a unique constraint with a range index on the same property.
+            self.apply_schema(IndexSpec(label=obj.label, properties=(obj.property,)))
+            try:
+                self._redis.execute_command(
+                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE",
+                    obj.label, "PROPERTIES", 1, obj.property,
+                )
+            except Exception as exc:
+                raise map_error(exc, query=None, location=self._location) from exc
+            self._await_constraint(obj)
+
+    def _await_constraint(self, obj: UniqueSpec) -> None:
+        import time
+
+        deadline = time.monotonic() + 600
+        while time.monotonic() < deadline:
+            for c in self._constraints():
+                if c.get("label") == obj.label and list(c.get("properties", [])) == [obj.property]:
+                    if c.get("status") == "OPERATIONAL":
+                        return
+                    if c.get("status") == "FAILED":
+                        raise ConstraintViolation(
+                            f"unique constraint on :{obj.label}({obj.property}) could not be "
+                            "built: existing nodes share a value; resolve the duplicates first"
+                        )
+            time.sleep(0.05)
+        raise QueryTimeout(f"unique constraint on :{obj.label}({obj.property}) still pending")
+
+    def drop_schema(self, obj: SchemaObject) -> None:
+        indexed = self._indexed()
+        if isinstance(obj, IndexSpec):
+            entity = "node" if obj.entity == "node" else "relationship"
+            if any("RANGE" in indexed.get((entity, obj.label, p), ()) for p in obj.properties):
+                self.write(_DIALECT.drop_index(obj))
+        elif isinstance(obj, FullTextSpec):
+            present = tuple(p for p in obj.properties if "FULLTEXT" in indexed.get(("node", obj.label, p), ()))
+            if present:
+                self.write(_DIALECT.drop_fulltext(obj.model_copy(update={"properties": present})))
+        elif isinstance(obj, UniqueSpec):
+            for c in self._constraints():
+                if c.get("type") == "UNIQUE" and c.get("label") == obj.label and list(c.get("properties", [])) == [obj.property]:
+                    try:
+                        self._redis.execute_command(
+                            "GRAPH.CONSTRAINT", "DROP", self.graph_name, "UNIQUE", "NODE",
+                            obj.label, "PROPERTIES", 1, obj.property,
+                        )
+                    except Exception as exc:
+                        raise map_error(exc, query=None, location=self._location) from exc
+
+    def schema_state(self) -> SchemaState:
+        indexes: list[str] = []
+        fulltext: dict[str, list[str]] = {}
+        for (entity, label, prop), kinds in sorted(self._indexed().items()):
+            if "RANGE" in kinds:
+                indexes.append(IndexSpec(entity="node" if entity == "node" else "relationship", label=label, properties=(prop,)).name)
+            if "FULLTEXT" in kinds:
+                fulltext.setdefault(label, []).append(prop)
+        constraints = [
+            UniqueSpec(label=str(c["label"]), property=str(c["properties"][0])).name
+            for c in self._constraints()
+            if c.get("type") == "UNIQUE" and c.get("status") == "OPERATIONAL" and len(c.get("properties", [])) == 1
+        ]
+        return SchemaState(
+            indexes=tuple(indexes),
+            constraints=tuple(sorted(constraints)),
+            fulltext=tuple(sorted(FullTextSpec(label=lab, properties=tuple(p)).name for lab, p in fulltext.items())),
+        )
+
+    # -- projections ------------------------------------------------------------------------
+
+    def _max_internal_id(self) -> int:
+        value = self.read("MATCH (n) RETURN max(id(n))").single()
+        return -1 if value is None else int(value)
+
+    def stream_nodes(self, spec: ProjectionSpec) -> Iterator[NodeChunk]:
+        query = (
+            f"MATCH (n) WHERE id(n) >= $lo AND id(n) < $hi AND {cypher.label_filter('n', spec.node_labels)} "
+            "RETURN id(n), n.id, labels(n)[0]"
+        )
+        top = self._max_internal_id()
+        for lo in range(0, top + 1, spec.window):
+            rows = self.read(query, {"lo": lo, "hi": lo + spec.window}).rows
+            if rows:
+                yield NodeChunk(
+                    internal_ids=[r[0] for r in rows],
+                    ids=[r[1] for r in rows],
+                    labels=[r[2] for r in rows],
+                )
+
+    def stream_edges(self, spec: ProjectionSpec) -> Iterator[EdgeChunk]:
+        weight = (
+            f"coalesce(toFloat(r.{spec.weight_property}), $default)"
+            if spec.weight_property
+            else "$default"
+        )
+        query = (
+            f"MATCH (a)-[r]->(b) WHERE id(a) >= $lo AND id(a) < $hi AND "
+            f"{cypher.type_filter('r', spec.relationship_types)} "
+            f"RETURN id(a), id(b), type(r), {weight}"
+        )
+        top = self._max_internal_id()
+        for lo in range(0, top + 1, spec.window):
+            rows = self.read(query, {"lo": lo, "hi": lo + spec.window, "default": spec.default_weight}).rows
+            if rows:
+                yield EdgeChunk(
+                    sources=[r[0] for r in rows],
+                    targets=[r[1] for r in rows],
+                    types=[r[2] for r in rows],
+                    weights=[float(r[3]) for r in rows],
+                )
+
+    def export_projection(self, spec: ProjectionSpec) -> Projection:
+        return Projection.gather(self.stream_nodes(spec), self.stream_edges(spec))
+
+    # -- operations -------------------------------------------------------------------------
+
+    def health(self) -> Health:
+        try:
+            self._redis.ping()
+            info = self._redis.info("persistence")
+            modules = self._redis.module_list()
+        except Exception as exc:
+            raise map_error(exc, query=None, location=self._location) from exc
+        version = next(
+            (str(m.get(b"ver", m.get("ver"))) for m in modules if m.get(b"name", m.get("name")) in (b"graph", "graph")),
+            "unknown",
+        )
+        aof_ok = info.get("aof_last_write_status", "ok") == "ok"
+        detail = "append-only file writes ok" if aof_ok else "append-only file write failing"
+        return Health(ok=aof_ok, engine="falkordb", version=version, detail=detail)
+
+    def clear(self) -> None:
+        try:
+            self._graph.delete()
+        except redis.ResponseError as exc:
+            if "empty key" not in str(exc).lower() and "invalid graph" not in str(exc).lower():
+                raise map_error(exc, query=None, location=self._location) from exc
+        except Exception as exc:
+            raise map_error(exc, query=None, location=self._location) from exc
+        self._graph = self._db.select_graph(self.graph_name)
+        self._ensure_graph()
+
+    def close(self) -> None:
+        self._redis.close()
+        with contextlib.suppress(Exception):
+            self._redis.connection_pool.disconnect()
