@@ -115,7 +115,9 @@ def parse_store_url(
         if parts.port:
             netloc += f":{parts.port}"
         database = parts.path.strip("/") or neo4j_database
-        return Neo4jTarget(uri=f"{scheme}://{netloc}", user=user, password=password, database=database)
+        return Neo4jTarget(
+            uri=f"{scheme}://{netloc}", user=user, password=password, database=database
+        )
     raise ConfigError(
         f"the store URL {url!r} has an unknown scheme {scheme or '(none)'!r}: use 'embedded', "
         "redis://, rediss://, unix://, bolt:// or neo4j:// (with +s for TLS)"

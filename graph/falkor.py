@@ -35,6 +35,7 @@ from graph import cypher
 from graph.dialect import FalkorDialect
 from graph.params import encode_params
 from graph.projection import EdgeChunk, NodeChunk, Projection, ProjectionSpec
+from graph.redis_calls import command, info, module_version
 from graph.results import Counters, EdgeValue, NodeValue, PathValue, Result, UpsertSummary
 from graph.store import DEFAULT_BATCH_SIZE, Health, Params, SchemaState
 from graph.txn import compose
@@ -59,9 +60,7 @@ def _value(v: Any) -> Any:
     if isinstance(v, Edge):
         return EdgeValue(str(v.relation), {k: _value(x) for k, x in v.properties.items()})
     if isinstance(v, Path):
-        return PathValue(
-            tuple(_value(n) for n in v.nodes()), tuple(_value(e) for e in v.edges())
-        )
+        return PathValue(tuple(_value(n) for n in v.nodes()), tuple(_value(e) for e in v.edges()))
     if isinstance(v, list):
         return [_value(x) for x in v]
     if isinstance(v, dict):
@@ -86,19 +85,23 @@ def _result(r: QueryResult) -> Result:
     return Result(columns=columns, rows=rows, counters=_counters(r))
 
 
-def map_error(exc: Exception, *, query: str | None, location: str, timeout_ms: int | None = None) -> StoreError:
+def map_error(
+    exc: Exception, *, query: str | None, location: str, timeout_ms: int | None = None
+) -> StoreError:
     """The Clew error for a redis-py or FalkorDB exception (the caller chains the cause)."""
     if isinstance(exc, redis.AuthenticationError):
         return StoreUnavailable(f"FalkorDB at {location} refused the credentials: {exc}")
     if isinstance(exc, redis.BusyLoadingError):
-        return StoreUnavailable(f"FalkorDB at {location} is still loading its data; try again shortly")
+        return StoreUnavailable(
+            f"FalkorDB at {location} is still loading its data; try again shortly"
+        )
     if isinstance(exc, redis.ConnectionError | redis.TimeoutError | OSError):
         return StoreUnavailable(
             f"no FalkorDB server at {location} ({exc}); start it with `clew db start`"
         )
     message = str(exc)
     lowered = message.lower()
-    if "timed out" in lowered or "timeout" in lowered and "query" in lowered:
+    if "timed out" in lowered or ("timeout" in lowered and "query" in lowered):
         return QueryTimeout(f"the query ran past its time limit: {message}", timeout_ms=timeout_ms)
     if "constraint violation" in lowered:
         return ConstraintViolation(message, query=query)
@@ -209,11 +212,13 @@ class FalkorStore:
             raise
         except Exception as exc:
             raise map_error(exc, query=None, location=location) from exc
-        return cls(db, graph, location=location, durable=durable, default_timeout_ms=default_timeout_ms)
+        return cls(
+            db, graph, location=location, durable=durable, default_timeout_ms=default_timeout_ms
+        )
 
     def _ensure_graph(self) -> None:
         try:
-            self._redis.execute_command("GRAPH.QUERY", self.graph_name, "RETURN 0")
+            command(self._redis, "GRAPH.QUERY", self.graph_name, "RETURN 0")
         except Exception as exc:
             raise map_error(exc, query=None, location=self._location) from exc
 
@@ -232,7 +237,9 @@ class FalkorStore:
     def _timeout(self, timeout_ms: int | None) -> int | None:
         return timeout_ms if timeout_ms is not None else self._default_timeout_ms
 
-    def read(self, query: str, params: Params | None = None, *, timeout_ms: int | None = None) -> Result:
+    def read(
+        self, query: str, params: Params | None = None, *, timeout_ms: int | None = None
+    ) -> Result:
         timeout = self._timeout(timeout_ms)
         encoded = encode_params(params)
         for attempt in (0, 1):
@@ -250,27 +257,31 @@ class FalkorStore:
                     raise map_error(exc, query=query, location=self._location) from exc
                 self._ensure_graph()
             except Exception as exc:
-                raise map_error(exc, query=query, location=self._location, timeout_ms=timeout) from exc
+                raise map_error(
+                    exc, query=query, location=self._location, timeout_ms=timeout
+                ) from exc
         raise AssertionError("unreachable")
 
-    def write(self, query: str, params: Params | None = None, *, timeout_ms: int | None = None) -> Result:
+    def write(
+        self, query: str, params: Params | None = None, *, timeout_ms: int | None = None
+    ) -> Result:
         return self._write(query, encode_params(params), self._timeout(timeout_ms))
 
     def _write(self, query: str, params: dict[str, Any], timeout: int | None) -> Result:
-        command: list[Any] = [
+        args: list[Any] = [
             "GRAPH.QUERY",
             self.graph_name,
             self._graph._build_params_header(params) + query,
             "--compact",
         ]
         if timeout is not None:
-            command += ["timeout", int(timeout)]
+            args += ["timeout", int(timeout)]
         for attempt in (0, 1):
             try:
                 pipe = self._redis.pipeline(transaction=False)
-                pipe.execute_command(*command)
+                command(pipe, *args)
                 if self._durable:
-                    pipe.execute_command("WAITAOF", 1, 0, WAITAOF_TIMEOUT_MS)
+                    command(pipe, "WAITAOF", 1, 0, WAITAOF_TIMEOUT_MS)
                 replies = pipe.execute(raise_on_error=False)
                 if isinstance(replies[0], Exception):
                     raise replies[0]
@@ -285,7 +296,9 @@ class FalkorStore:
             except StoreError:
                 raise
             except Exception as exc:
-                raise map_error(exc, query=query, location=self._location, timeout_ms=timeout) from exc
+                raise map_error(
+                    exc, query=query, location=self._location, timeout_ms=timeout
+                ) from exc
             if self._durable:
                 confirm = replies[1]
                 if isinstance(confirm, Exception) or int(confirm[0]) < 1:
@@ -358,7 +371,9 @@ class FalkorStore:
     def _indexed(self) -> dict[tuple[str, str, str], set[str]]:
         """(entity, label, property) -> index types (RANGE, FULLTEXT, VECTOR)."""
         found: dict[tuple[str, str, str], set[str]] = {}
-        rows = self.read("CALL db.indexes() YIELD label, types, entitytype RETURN entitytype, label, types")
+        rows = self.read(
+            "CALL db.indexes() YIELD label, types, entitytype RETURN entitytype, label, types"
+        )
         for entity, label, types in rows:
             for prop, kinds in (types or {}).items():
                 found.setdefault((str(entity).lower(), str(label), str(prop)), set()).update(kinds)
@@ -378,23 +393,39 @@ class FalkorStore:
                 return
             self.write(_DIALECT.create_index(obj))
         elif isinstance(obj, FullTextSpec):
-            have = {p for (e, lab, p), k in indexed.items() if e == "node" and lab == obj.label and "FULLTEXT" in k}
+            have = {
+                p
+                for (e, lab, p), k in indexed.items()
+                if e == "node" and lab == obj.label and "FULLTEXT" in k
+            }
             missing = [p for p in obj.properties if p not in have]
             if not missing:
                 return
-            self.write(_DIALECT.create_fulltext(obj.model_copy(update={"properties": tuple(missing)})))
+            self.write(
+                _DIALECT.create_fulltext(obj.model_copy(update={"properties": tuple(missing)}))
+            )
         elif isinstance(obj, UniqueSpec):
             if any(
-                c.get("type") == "UNIQUE" and c.get("label") == obj.label and list(c.get("properties", [])) == [obj.property]
+                c.get("type") == "UNIQUE"
+                and c.get("label") == obj.label
+                and list(c.get("properties", [])) == [obj.property]
                 for c in self._constraints()
             ):
                 return
             # FalkorDB backs a unique constraint with a range index on the same property.
             self.apply_schema(IndexSpec(label=obj.label, properties=(obj.property,)))
             try:
-                self._redis.execute_command(
-                    "GRAPH.CONSTRAINT", "CREATE", self.graph_name, "UNIQUE", "NODE",
-                    obj.label, "PROPERTIES", 1, obj.property,
+                command(
+                    self._redis,
+                    "GRAPH.CONSTRAINT",
+                    "CREATE",
+                    self.graph_name,
+                    "UNIQUE",
+                    "NODE",
+                    obj.label,
+                    "PROPERTIES",
+                    1,
+                    obj.property,
                 )
             except Exception as exc:
                 raise map_error(exc, query=None, location=self._location) from exc
@@ -424,16 +455,30 @@ class FalkorStore:
             if any("RANGE" in indexed.get((entity, obj.label, p), ()) for p in obj.properties):
                 self.write(_DIALECT.drop_index(obj))
         elif isinstance(obj, FullTextSpec):
-            present = tuple(p for p in obj.properties if "FULLTEXT" in indexed.get(("node", obj.label, p), ()))
+            present = tuple(
+                p for p in obj.properties if "FULLTEXT" in indexed.get(("node", obj.label, p), ())
+            )
             if present:
                 self.write(_DIALECT.drop_fulltext(obj.model_copy(update={"properties": present})))
         elif isinstance(obj, UniqueSpec):
             for c in self._constraints():
-                if c.get("type") == "UNIQUE" and c.get("label") == obj.label and list(c.get("properties", [])) == [obj.property]:
+                if (
+                    c.get("type") == "UNIQUE"
+                    and c.get("label") == obj.label
+                    and list(c.get("properties", [])) == [obj.property]
+                ):
                     try:
-                        self._redis.execute_command(
-                            "GRAPH.CONSTRAINT", "DROP", self.graph_name, "UNIQUE", "NODE",
-                            obj.label, "PROPERTIES", 1, obj.property,
+                        command(
+                            self._redis,
+                            "GRAPH.CONSTRAINT",
+                            "DROP",
+                            self.graph_name,
+                            "UNIQUE",
+                            "NODE",
+                            obj.label,
+                            "PROPERTIES",
+                            1,
+                            obj.property,
                         )
                     except Exception as exc:
                         raise map_error(exc, query=None, location=self._location) from exc
@@ -443,18 +488,30 @@ class FalkorStore:
         fulltext: dict[str, list[str]] = {}
         for (entity, label, prop), kinds in sorted(self._indexed().items()):
             if "RANGE" in kinds:
-                indexes.append(IndexSpec(entity="node" if entity == "node" else "relationship", label=label, properties=(prop,)).name)
+                indexes.append(
+                    IndexSpec(
+                        entity="node" if entity == "node" else "relationship",
+                        label=label,
+                        properties=(prop,),
+                    ).name
+                )
             if "FULLTEXT" in kinds:
                 fulltext.setdefault(label, []).append(prop)
         constraints = [
             UniqueSpec(label=str(c["label"]), property=str(c["properties"][0])).name
             for c in self._constraints()
-            if c.get("type") == "UNIQUE" and c.get("status") == "OPERATIONAL" and len(c.get("properties", [])) == 1
+            if c.get("type") == "UNIQUE"
+            and c.get("status") == "OPERATIONAL"
+            and len(c.get("properties", [])) == 1
         ]
         return SchemaState(
             indexes=tuple(indexes),
             constraints=tuple(sorted(constraints)),
-            fulltext=tuple(sorted(FullTextSpec(label=lab, properties=tuple(p)).name for lab, p in fulltext.items())),
+            fulltext=tuple(
+                sorted(
+                    FullTextSpec(label=lab, properties=tuple(p)).name for lab, p in fulltext.items()
+                )
+            ),
         )
 
     # -- projections ------------------------------------------------------------------------
@@ -465,8 +522,8 @@ class FalkorStore:
 
     def stream_nodes(self, spec: ProjectionSpec) -> Iterator[NodeChunk]:
         query = (
-            f"MATCH (n) WHERE id(n) >= $lo AND id(n) < $hi AND {cypher.label_filter('n', spec.node_labels)} "
-            "RETURN id(n), n.id, labels(n)[0]"
+            "MATCH (n) WHERE id(n) >= $lo AND id(n) < $hi "
+            f"AND {cypher.label_filter('n', spec.node_labels)} RETURN id(n), n.id, labels(n)[0]"
         )
         top = self._max_internal_id()
         for lo in range(0, top + 1, spec.window):
@@ -491,7 +548,9 @@ class FalkorStore:
         )
         top = self._max_internal_id()
         for lo in range(0, top + 1, spec.window):
-            rows = self.read(query, {"lo": lo, "hi": lo + spec.window, "default": spec.default_weight}).rows
+            rows = self.read(
+                query, {"lo": lo, "hi": lo + spec.window, "default": spec.default_weight}
+            ).rows
             if rows:
                 yield EdgeChunk(
                     sources=[r[0] for r in rows],
@@ -508,15 +567,11 @@ class FalkorStore:
     def health(self) -> Health:
         try:
             self._redis.ping()
-            info = self._redis.info("persistence")
-            modules = self._redis.module_list()
+            persistence = info(self._redis, "persistence")
+            version = module_version(self._redis) or "unknown"
         except Exception as exc:
             raise map_error(exc, query=None, location=self._location) from exc
-        version = next(
-            (str(m.get(b"ver", m.get("ver"))) for m in modules if m.get(b"name", m.get("name")) in (b"graph", "graph")),
-            "unknown",
-        )
-        aof_ok = info.get("aof_last_write_status", "ok") == "ok"
+        aof_ok = persistence.get("aof_last_write_status", "ok") == "ok"
         detail = "append-only file writes ok" if aof_ok else "append-only file write failing"
         return Health(ok=aof_ok, engine="falkordb", version=version, detail=detail)
 

@@ -23,7 +23,9 @@ def encode_value(value: Any, path: str = "") -> Any:
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise QueryError(f"parameter {path or 'value'} is {value}: only finite numbers can be stored")
+            raise QueryError(
+                f"parameter {path or 'value'} is {value}: only finite numbers can be stored"
+            )
         return value
     if isinstance(value, datetime):
         if value.tzinfo is None:

@@ -100,9 +100,9 @@ class Projection:
         index: dict[int | str, int] = {}
         ids: list[str] = []
         labels: list[str] = []
-        for chunk in nodes:
+        for node_chunk in nodes:
             for internal, business, label in zip(
-                chunk.internal_ids, chunk.ids, chunk.labels, strict=True
+                node_chunk.internal_ids, node_chunk.ids, node_chunk.labels, strict=True
             ):
                 index[internal] = len(ids)
                 ids.append(business)
@@ -112,9 +112,13 @@ class Projection:
         codes: list[int] = []
         weights: list[float] = []
         type_index: dict[str, int] = {}
-        for chunk in edges:
+        for edge_chunk in edges:
             for s, t, kind, w in zip(
-                chunk.sources, chunk.targets, chunk.types, chunk.weights, strict=True
+                edge_chunk.sources,
+                edge_chunk.targets,
+                edge_chunk.types,
+                edge_chunk.weights,
+                strict=True,
             ):
                 si = index.get(s)
                 ti = index.get(t)

@@ -86,11 +86,15 @@ class GraphStore(Protocol):
         """Where the store is, for messages (no credentials)."""
         ...
 
-    def read(self, query: str, params: Params | None = None, *, timeout_ms: int | None = None) -> Result:
+    def read(
+        self, query: str, params: Params | None = None, *, timeout_ms: int | None = None
+    ) -> Result:
         """Run a read-only query; a query that would write raises ``ReadOnlyViolation``."""
         ...
 
-    def write(self, query: str, params: Params | None = None, *, timeout_ms: int | None = None) -> Result:
+    def write(
+        self, query: str, params: Params | None = None, *, timeout_ms: int | None = None
+    ) -> Result:
         """Run one write statement, durably."""
         ...
 

@@ -73,7 +73,9 @@ def rename_parameters(query: str, prefix: str) -> str:
 
 def returns_rows(query: str) -> bool:
     """Whether the statement has a top-level RETURN (one inside a subquery does not count)."""
-    return any(is_code and depth == 0 and _RETURN.search(text) for is_code, depth, text in _segments(query))
+    return any(
+        is_code and depth == 0 and _RETURN.search(text) for is_code, depth, text in _segments(query)
+    )
 
 
 def compose(statements: Sequence[tuple[str, Mapping[str, Any]]]) -> tuple[str, dict[str, Any]]:
@@ -87,7 +89,8 @@ def compose(statements: Sequence[tuple[str, Mapping[str, Any]]]) -> tuple[str, d
                 query=query,
             )
         prefix = f"t{index}_"
-        parts.append(f"{rename_parameters(query.strip().rstrip(';'), prefix)} WITH count(*) AS _clew_t{index}")
+        statement = rename_parameters(query.strip().rstrip(";"), prefix)
+        parts.append(f"{statement} WITH count(*) AS _clew_t{index}")
         params.update({prefix + name: value for name, value in statement_params.items()})
     parts.append("RETURN 0")
     return " ".join(parts), params

@@ -8,6 +8,7 @@ index on every engine.
 
 from __future__ import annotations
 
+import builtins
 import re
 from typing import Literal
 
@@ -66,7 +67,7 @@ class UniqueSpec(_Spec):
     def _ident(cls, v: str) -> str:
         return check_identifier(v)
 
-    @property
+    @builtins.property  # the field named `property` shadows the builtin here
     def name(self) -> str:
         return f"uniq_{self.label}_{self.property}".lower()
 

@@ -40,7 +40,9 @@ def falkordb_server() -> Iterator[EmbeddedServer]:
 
 def connect_falkor(server: EmbeddedServer, graph: str) -> FalkorStore:
     conn = server.connection()
-    return FalkorStore.connect(graph=graph, unix_socket_path=str(conn.socket), password=conn.password)
+    return FalkorStore.connect(
+        graph=graph, unix_socket_path=str(conn.socket), password=conn.password
+    )
 
 
 def _neo4j_store() -> GraphStore:

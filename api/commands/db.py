@@ -42,7 +42,10 @@ def print_status(status: ServerStatus) -> None:
         table.add_row("version", status.version or "-")
         table.add_row("uptime", f"{status.uptime_s} s")
         table.add_row("memory", status.used_memory or "-")
-        table.add_row("append-only file", f"{_size(status.aof_size_bytes)}, last write {status.aof_status}, fsync always")
+        table.add_row(
+            "append-only file",
+            f"{_size(status.aof_size_bytes)}, last write {status.aof_status}, fsync always",
+        )
         table.add_row("graphs", ", ".join(status.graphs) or "(none yet)")
     out.print(table)
 
@@ -53,7 +56,9 @@ def start(ctx: typer.Context) -> None:
     server = _embedded(ctx)
     if server is None:
         target = state(ctx).settings.store_target()
-        out.print(f"CLEW_GRAPH_URL points at {target.describe()}; Clew starts only its embedded store.")
+        out.print(
+            f"CLEW_GRAPH_URL points at {target.describe()}; Clew starts only its embedded store."
+        )
         raise typer.Exit(code=2)
     print_status(server.start())
 
@@ -87,7 +92,9 @@ def status(ctx: typer.Context) -> None:
         health = store.health()
     finally:
         store.close()
-    out.print(f"{st.settings.store_target().describe()}: {health.engine} {health.version}, "
-              f"{'healthy' if health.ok else 'UNHEALTHY'} ({health.detail})")
+    out.print(
+        f"{st.settings.store_target().describe()}: {health.engine} {health.version}, "
+        f"{'healthy' if health.ok else 'UNHEALTHY'} ({health.detail})"
+    )
     if not health.ok:
         raise typer.Exit(code=1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from api.console import out, state
@@ -10,7 +12,9 @@ from migrations import apply, discover, plan
 
 def migrate(
     ctx: typer.Context,
-    dry_run: bool = typer.Option(False, "--dry-run", help="Print the plan; change nothing."),
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the plan; change nothing.")
+    ] = False,
 ) -> None:
     """Apply pending migration steps, in order, recording each in the graph's ledger."""
     st = state(ctx)

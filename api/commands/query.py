@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -19,7 +19,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, EdgeValue):
         return {"type": value.type, "properties": _plain(dict(value.properties))}
     if isinstance(value, PathValue):
-        return {"nodes": [_plain(n) for n in value.nodes], "edges": [_plain(e) for e in value.edges]}
+        return {
+            "nodes": [_plain(n) for n in value.nodes],
+            "edges": [_plain(e) for e in value.edges],
+        }
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -74,16 +77,22 @@ def print_result(result: Result, as_json: bool) -> None:
 
 def query(
     ctx: typer.Context,
-    cypher: str = typer.Argument(..., help="The Cypher to run."),
-    write: bool = typer.Option(False, "--write", help="Allow the query to change the graph."),
-    as_json: bool = typer.Option(False, "--json", help="Print rows as JSON."),
-    param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE (JSON), repeatable."),
-    timeout_ms: int | None = typer.Option(None, "--timeout", help="Time limit in milliseconds."),
+    cypher: Annotated[str, typer.Argument(help="The Cypher to run.")],
+    write: Annotated[
+        bool, typer.Option("--write", help="Allow the query to change the graph.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print rows as JSON.")] = False,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE (JSON), repeatable.")
+    ] = None,
+    timeout_ms: Annotated[
+        int | None, typer.Option("--timeout", help="Time limit in milliseconds.")
+    ] = None,
 ) -> None:
     """Run Cypher: read-only unless --write; prints a table, or JSON with --json."""
+    params = _parse_params(param or [])
     store = state(ctx).open_store()
     try:
-        params = _parse_params(param)
         run = store.write if write else store.read
         print_result(run(cypher, params, timeout_ms=timeout_ms), as_json)
     finally:

@@ -1,0 +1,172 @@
+"""The ``clew`` CLI against a real embedded server (settings come from CLEW_* variables)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from api.cli import main
+from graph.embedded import EmbeddedServer
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def data_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    root = Path("/tmp") / f"clew-cli-{os.getpid()}-{os.urandom(3).hex()}"
+    monkeypatch.setenv("CLEW_DATA_DIR", str(root))
+    monkeypatch.setenv("CLEW_GRAPH_NAME", "cli")
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.delenv("CLEW_GRAPH_URL", raising=False)
+    yield root
+    server = EmbeddedServer(root)
+    if server.is_running():
+        server.stop()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def running(data_dir: Path) -> Path:
+    EmbeddedServer(data_dir).start()
+    return data_dir
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_status_of_a_stopped_store(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "db", "status")
+    assert code == 1
+    assert "stopped" in out
+    assert str(data_dir) in out
+
+
+def test_start_status_stop(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "db", "start")
+    assert code == 0
+    assert "running" in out
+    assert str(data_dir) in out
+    assert "fsync always" in out
+    code, out, _ = run(capsys, "db", "status")
+    assert code == 0
+    assert "running" in out
+    code, out, _ = run(capsys, "db", "stop")
+    assert code == 0
+    assert "stopped the embedded store" in out
+    code, out, _ = run(capsys, "db", "stop")
+    assert "was not running" in out
+
+
+def test_migrate_twice_applies_nothing_the_second_time(
+    running: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "migrate", "--dry-run")
+    assert code == 0
+    assert "pending" in out
+    assert "m0001" in out
+    code, out, _ = run(capsys, "query", "MATCH (m:ClewMigration) RETURN count(m)")
+    assert "│ 0 " in out or " 0 " in out  # the dry run changed nothing
+    code, out, _ = run(capsys, "migrate")
+    assert code == 0
+    assert "applied 1 step" in out
+    code, out, _ = run(capsys, "migrate")
+    assert code == 0
+    assert "nothing applied" in out
+
+
+def test_query_table_json_params_and_write(
+    running: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys,
+        "query",
+        "--write",
+        "CREATE (n:Person {id: $id, name: $name}) RETURN n.id",
+        "-p",
+        "id=p1",
+        "-p",
+        'name="Ann O\'Neill"',
+    )
+    assert code == 0
+    assert "p1" in out
+    assert "1 nodes created" in out
+    code, out, _ = run(capsys, "query", "--json", "MATCH (n:Person) RETURN n, n.name AS name")
+    assert code == 0
+    rows = json.loads(out)
+    assert rows == [
+        {
+            "n": {"labels": ["Person"], "properties": {"id": "p1", "name": "Ann O'Neill"}},
+            "name": "Ann O'Neill",
+        }
+    ]
+
+
+def test_a_read_that_writes_is_one_clear_error(
+    running: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "query", "CREATE (n:Person {id: 'x'})")
+    assert code == 1
+    assert "send it as a write" in err
+    assert "Traceback" not in err + out
+
+
+def test_a_bad_query_says_what_the_engine_said(
+    running: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "query", "MATCH (n RETURN n")
+    assert code == 1
+    assert err.startswith("error:")
+    assert "Invalid input" in err
+
+
+def test_a_bad_param_is_explained(running: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "query", "RETURN $x", "-p", "novalue")
+    assert code == 1
+    assert "NAME=VALUE" in err
+
+
+def test_a_stopped_server_is_one_line_not_a_traceback(data_dir: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    for args in (["query", "RETURN 1"], ["migrate"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "api", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=REPO,
+            timeout=60,
+            check=False,
+        )
+        assert result.returncode == 1
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1, result.stderr
+        assert "not running" in lines[0]
+        assert "clew db start" in lines[0]
+
+
+def test_a_bad_setting_is_one_line(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CLEW_GRAPH_URL", "mongodb://x")
+    code, _, err = run(capsys, "query", "RETURN 1")
+    assert code == 1
+    assert "unknown scheme" in err
+
+
+def test_db_start_refuses_an_external_store(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CLEW_GRAPH_URL", "redis://localhost:1")
+    code, out, _ = run(capsys, "db", "start")
+    assert code == 2
+    assert "starts only its embedded store" in out
