@@ -1,0 +1,58 @@
+"""Clew's own steps: they match the declared graph schema and none has been edited."""
+
+from __future__ import annotations
+
+import pytest
+
+from migrations.ledger import LEDGER_UNIQUE
+from migrations.ops import RunCypher
+from migrations.step import schema_after
+from migrations.steps import discover
+from schema.specs import SchemaObject
+
+# Checksums of the steps Clew has shipped. A step here may have been applied to a graph
+# somewhere, so it must never change: to change the schema, add a step (and its line here).
+SHIPPED = {
+    "m0001": "b6c7db780951785ad121bf3b294f471e9f430c7cad8cea4293d06ed490e547b6",
+}
+
+
+def _names(objects: set[SchemaObject]) -> str:
+    return ", ".join(sorted(f"{o.name} ({o!r})" for o in objects))
+
+
+def test_shipped_steps_are_unchanged() -> None:
+    current = {s.id: s.checksum for s in discover()}
+    edited = sorted(i for i in SHIPPED if current.get(i) != SHIPPED[i])
+    assert not edited, (
+        f"shipped step(s) {edited} changed; a step that may have been applied is immutable: "
+        "restore it and write a new step instead"
+    )
+    unlisted = sorted(set(current) - set(SHIPPED))
+    assert not unlisted, f"add the checksums of new step(s) {unlisted} to SHIPPED"
+
+
+def test_steps_create_exactly_the_declared_schema() -> None:
+    graph_schema = pytest.importorskip("schema.graph_schema")
+    declared: set[SchemaObject] = set(graph_schema.schema_objects())
+    migrated = set(schema_after(discover()))
+    missing = declared - migrated
+    extra = migrated - declared
+    assert missing | extra == set(), (
+        "schema.graph_schema and the migration steps disagree; write a new step in "
+        "migrations/steps/ (never edit an applied one).\n"
+        f"declared but no step creates: {_names(missing) or 'none'}\n"
+        f"created by steps but not declared: {_names(extra) or 'none'}"
+    )
+
+
+def test_steps_leave_the_ledger_alone() -> None:
+    assert LEDGER_UNIQUE not in schema_after(discover())
+
+
+def test_every_data_fix_runs_on_every_engine() -> None:
+    for step in discover():
+        for op in step.ops:
+            if isinstance(op, RunCypher):
+                for engine in ("falkordb", "neo4j"):
+                    op.statement(engine)
