@@ -35,6 +35,12 @@ from graph import cypher
 from graph.dialect import FalkorDialect
 from graph.params import encode_params
 from graph.projection import EdgeChunk, NodeChunk, Projection, ProjectionSpec
+from graph.projection_cypher import (
+    edge_params,
+    projection_edges,
+    projection_nodes,
+    window_params,
+)
 from graph.redis_calls import command, info, module_version
 from graph.results import Counters, EdgeValue, NodeValue, PathValue, Result, UpsertSummary
 from graph.store import DEFAULT_BATCH_SIZE, Health, Params, SchemaState
@@ -520,44 +526,27 @@ class FalkorStore:
         value = self.read("MATCH (n) RETURN max(id(n))").single()
         return -1 if value is None else int(value)
 
-    def stream_nodes(self, spec: ProjectionSpec) -> Iterator[NodeChunk]:
-        query = (
-            "MATCH (n) WHERE id(n) >= $lo AND id(n) < $hi "
-            f"AND {cypher.label_filter('n', spec.node_labels)} RETURN id(n), n.id, labels(n)[0]"
-        )
+    def _windows(self, spec: ProjectionSpec) -> Iterator[dict[str, int]]:
         top = self._max_internal_id()
         for lo in range(0, top + 1, spec.window):
-            rows = self.read(query, {"lo": lo, "hi": lo + spec.window}).rows
+            yield window_params(lo, lo + spec.window)
+
+    def stream_nodes(self, spec: ProjectionSpec) -> Iterator[NodeChunk]:
+        query = projection_nodes(spec, _DIALECT, windowed=True)
+        for window in self._windows(spec):
+            rows = self.read(query, window).rows
             if rows:
-                yield NodeChunk(
-                    internal_ids=[r[0] for r in rows],
-                    ids=[r[1] for r in rows],
-                    labels=[r[2] for r in rows],
-                )
+                ids, business, labels = zip(*rows, strict=True)
+                yield NodeChunk(internal_ids=ids, ids=business, labels=labels)
 
     def stream_edges(self, spec: ProjectionSpec) -> Iterator[EdgeChunk]:
-        weight = (
-            f"coalesce(toFloat(r.{spec.weight_property}), $default)"
-            if spec.weight_property
-            else "$default"
-        )
-        query = (
-            f"MATCH (a)-[r]->(b) WHERE id(a) >= $lo AND id(a) < $hi AND "
-            f"{cypher.type_filter('r', spec.relationship_types)} "
-            f"RETURN id(a), id(b), type(r), {weight}"
-        )
-        top = self._max_internal_id()
-        for lo in range(0, top + 1, spec.window):
-            rows = self.read(
-                query, {"lo": lo, "hi": lo + spec.window, "default": spec.default_weight}
-            ).rows
+        query = projection_edges(spec, _DIALECT, windowed=True)
+        params = edge_params(spec)
+        for window in self._windows(spec):
+            rows = self.read(query, {**params, **window}).rows
             if rows:
-                yield EdgeChunk(
-                    sources=[r[0] for r in rows],
-                    targets=[r[1] for r in rows],
-                    types=[r[2] for r in rows],
-                    weights=[float(r[3]) for r in rows],
-                )
+                sources, targets, types, weights = zip(*rows, strict=True)
+                yield EdgeChunk(sources=sources, targets=targets, types=types, weights=weights)
 
     def export_projection(self, spec: ProjectionSpec) -> Projection:
         return Projection.gather(self.stream_nodes(spec), self.stream_edges(spec))

@@ -15,6 +15,7 @@ Conventions every implementation keeps:
   engines. Non-finite floats are refused (no engine stores them faithfully). Floats are stored
   exactly, but FalkorDB's replies print them with 15 significant digits (and the largest
   doubles overflow to infinity on the way back): compare in Cypher when exactness matters.
+- A list stored as a property holds one type (Neo4j refuses mixed lists; FalkorDB would not).
 - Count relationships with ``count(r)``, not ``count(*)``: FalkorDB 4.16 counts parallel
   relationships between the same two nodes once under ``count(*)`` when ``r`` is unused.
 - ``write`` and every batch of an upsert are durable when they return: the engine has confirmed

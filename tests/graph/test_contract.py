@@ -230,7 +230,8 @@ ROUND_TRIPS = [
     ("huge", 1.5e300, None),
     ("boolean", True, None),
     ("strings", ["a", "b'c", ""], None),
-    ("numbers", [1, 2.5, -3], None),
+    ("numbers", [1.0, 2.5, -3.0], None),
+    ("integers", [1, 2, -3], None),
     ("empty_list", [], None),
     ("date", date(1962, 7, 4), "1962-07-04"),
     (
