@@ -19,7 +19,8 @@ the append-only file off ``connect`` refuses unless durability is turned off exp
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final
 
 import redis
@@ -57,6 +58,9 @@ from schema.errors import (
 from schema.specs import FullTextSpec, IndexSpec, SchemaObject, UniqueSpec
 
 WAITAOF_TIMEOUT_MS: Final = 30_000
+INDEX_BUILD_TIMEOUT_S: Final = 3_600
+_Indexed = dict[tuple[str, str, str], set[str]]
+"""(entity, label, property) -> the kinds of index on it (RANGE, FULLTEXT, VECTOR)."""
 _DIALECT: Final = FalkorDialect()
 
 
@@ -120,6 +124,10 @@ def map_error(
     if isinstance(exc, redis.exceptions.NoPermissionError):
         return StoreUnavailable(f"FalkorDB at {location} refused the command: {message}")
     return QueryError(message, query=query)
+
+
+def _lacks(key: tuple[str, str, str], kind: str) -> Callable[[_Indexed], bool]:
+    return lambda now: kind not in now.get(key, ())
 
 
 class _Transaction:
@@ -374,16 +382,37 @@ class FalkorStore:
 
     # -- schema -----------------------------------------------------------------------------
 
-    def _indexed(self) -> dict[tuple[str, str, str], set[str]]:
+    def _indexed(self) -> _Indexed:
         """(entity, label, property) -> index types (RANGE, FULLTEXT, VECTOR)."""
         found: dict[tuple[str, str, str], set[str]] = {}
-        rows = self.read(
-            "CALL db.indexes() YIELD label, types, entitytype RETURN entitytype, label, types"
-        )
-        for entity, label, types in rows:
+        for entity, label, types, _status in self._index_rows():
             for prop, kinds in (types or {}).items():
                 found.setdefault((str(entity).lower(), str(label), str(prop)), set()).update(kinds)
         return found
+
+    def _index_rows(self) -> tuple[tuple[Any, ...], ...]:
+        return self.read(
+            "CALL db.indexes() YIELD label, types, entitytype, status "
+            "RETURN entitytype, label, types, status"
+        ).rows
+
+    def _settle(
+        self, ddl: str, done: Callable[[dict[tuple[str, str, str], set[str]]], bool]
+    ) -> None:
+        """Run index DDL and wait until FalkorDB has finished it.
+
+        FalkorDB builds and drops indexes in the background; an index is usable (and a later
+        change to the same label's index is reliable) only once none is under construction.
+        """
+        self.write(ddl)
+        deadline = time.monotonic() + INDEX_BUILD_TIMEOUT_S
+        while time.monotonic() < deadline:
+            rows = self._index_rows()
+            building = any("UNDER CONSTRUCTION" in str(row[3]) for row in rows)
+            if not building and done(self._indexed()):
+                return
+            time.sleep(0.02)
+        raise QueryTimeout(f"FalkorDB had not finished {ddl!r} after {INDEX_BUILD_TIMEOUT_S} s")
 
     def _constraints(self) -> list[dict[str, Any]]:
         try:
@@ -395,9 +424,13 @@ class FalkorStore:
         indexed = self._indexed()
         if isinstance(obj, IndexSpec):
             entity = "node" if obj.entity == "node" else "relationship"
-            if all("RANGE" in indexed.get((entity, obj.label, p), ()) for p in obj.properties):
+            keys = [(entity, obj.label, p) for p in obj.properties]
+            if all("RANGE" in indexed.get(k, ()) for k in keys):
                 return
-            self.write(_DIALECT.create_index(obj))
+            self._settle(
+                _DIALECT.create_index(obj),
+                lambda now: all("RANGE" in now.get(k, ()) for k in keys),
+            )
         elif isinstance(obj, FullTextSpec):
             have = {
                 p
@@ -407,8 +440,10 @@ class FalkorStore:
             missing = [p for p in obj.properties if p not in have]
             if not missing:
                 return
-            self.write(
-                _DIALECT.create_fulltext(obj.model_copy(update={"properties": tuple(missing)}))
+            keys = [("node", obj.label, p) for p in obj.properties]
+            self._settle(
+                _DIALECT.create_fulltext(obj.model_copy(update={"properties": tuple(missing)})),
+                lambda now: all("FULLTEXT" in now.get(k, ()) for k in keys),
             )
         elif isinstance(obj, UniqueSpec):
             if any(
@@ -438,9 +473,7 @@ class FalkorStore:
             self._await_constraint(obj)
 
     def _await_constraint(self, obj: UniqueSpec) -> None:
-        import time
-
-        deadline = time.monotonic() + 600
+        deadline = time.monotonic() + INDEX_BUILD_TIMEOUT_S
         while time.monotonic() < deadline:
             for c in self._constraints():
                 if c.get("label") == obj.label and list(c.get("properties", [])) == [obj.property]:
@@ -456,16 +489,24 @@ class FalkorStore:
 
     def drop_schema(self, obj: SchemaObject) -> None:
         indexed = self._indexed()
+        # One property per statement: FalkorDB 4.16 drops only the first property a DROP names.
         if isinstance(obj, IndexSpec):
             entity = "node" if obj.entity == "node" else "relationship"
-            if any("RANGE" in indexed.get((entity, obj.label, p), ()) for p in obj.properties):
-                self.write(_DIALECT.drop_index(obj))
+            for prop in obj.properties:
+                key = (entity, obj.label, prop)
+                if "RANGE" in indexed.get(key, ()):
+                    self._settle(
+                        _DIALECT.drop_index(obj.model_copy(update={"properties": (prop,)})),
+                        _lacks(key, "RANGE"),
+                    )
         elif isinstance(obj, FullTextSpec):
-            present = tuple(
-                p for p in obj.properties if "FULLTEXT" in indexed.get(("node", obj.label, p), ())
-            )
-            if present:
-                self.write(_DIALECT.drop_fulltext(obj.model_copy(update={"properties": present})))
+            for prop in obj.properties:
+                key = ("node", obj.label, prop)
+                if "FULLTEXT" in indexed.get(key, ()):
+                    self._settle(
+                        _DIALECT.drop_fulltext(obj.model_copy(update={"properties": (prop,)})),
+                        _lacks(key, "FULLTEXT"),
+                    )
         elif isinstance(obj, UniqueSpec):
             for c in self._constraints():
                 if (
