@@ -26,7 +26,6 @@ from typing import Any, Final
 import redis
 from falkordb import FalkorDB
 from falkordb.edge import Edge
-from falkordb.exceptions import SchemaVersionMismatchException
 from falkordb.graph import Graph
 from falkordb.node import Node
 from falkordb.path import Path
@@ -34,6 +33,7 @@ from falkordb.query_result import QueryResult
 
 from graph import cypher
 from graph.dialect import FalkorDialect
+from graph.falkor_params import params_header
 from graph.params import encode_params
 from graph.projection import EdgeChunk, NodeChunk, Projection, ProjectionSpec
 from graph.projection_cypher import (
@@ -251,25 +251,35 @@ class FalkorStore:
     def _timeout(self, timeout_ms: int | None) -> int | None:
         return timeout_ms if timeout_ms is not None else self._default_timeout_ms
 
+    def _args(self, read_only: bool, text: str, timeout: int | None) -> list[Any]:
+        args: list[Any] = [
+            "GRAPH.RO_QUERY" if read_only else "GRAPH.QUERY",
+            self.graph_name,
+            text,
+            "--compact",
+        ]
+        if timeout is not None:
+            args += ["timeout", int(timeout)]
+        return args
+
     def read(
         self, query: str, params: Params | None = None, *, timeout_ms: int | None = None
     ) -> Result:
         timeout = self._timeout(timeout_ms)
-        encoded = encode_params(params)
+        args = self._args(True, params_header(params) + query, timeout)
         for attempt in (0, 1):
             try:
-                return _result(self._graph.ro_query(query, encoded, timeout=timeout))
-            except SchemaVersionMismatchException:
-                # The client's cache of label and property names was stale; the client has
-                # refreshed it, so the same query succeeds on the second try.
-                if attempt:
-                    raise
+                return _result(QueryResult(self._graph, command(self._redis, *args)))
             except redis.ResponseError as exc:
                 # A graph that was never written (or was cleared) does not exist as a key, and
                 # FalkorDB refuses reads of it; an empty graph is what the caller means.
                 if attempt or "empty key" not in str(exc):
-                    raise map_error(exc, query=query, location=self._location) from exc
+                    raise map_error(
+                        exc, query=query, location=self._location, timeout_ms=timeout
+                    ) from exc
                 self._ensure_graph()
+            except StoreError:
+                raise
             except Exception as exc:
                 raise map_error(
                     exc, query=query, location=self._location, timeout_ms=timeout
@@ -279,49 +289,29 @@ class FalkorStore:
     def write(
         self, query: str, params: Params | None = None, *, timeout_ms: int | None = None
     ) -> Result:
-        return self._write(query, encode_params(params), self._timeout(timeout_ms))
+        return self._write(query, params_header(params), self._timeout(timeout_ms))
 
-    def _write(self, query: str, params: dict[str, Any], timeout: int | None) -> Result:
-        args: list[Any] = [
-            "GRAPH.QUERY",
-            self.graph_name,
-            self._graph._build_params_header(params) + query,
-            "--compact",
-        ]
-        if timeout is not None:
-            args += ["timeout", int(timeout)]
-        for attempt in (0, 1):
-            try:
-                pipe = self._redis.pipeline(transaction=False)
-                command(pipe, *args)
-                if self._durable:
-                    command(pipe, "WAITAOF", 1, 0, WAITAOF_TIMEOUT_MS)
-                replies = pipe.execute(raise_on_error=False)
-                if isinstance(replies[0], Exception):
-                    raise replies[0]
-                result = QueryResult(self._graph, replies[0])
-            except SchemaVersionMismatchException as exc:
-                # Only the reply's decoding failed: the write itself was applied, so it is not
-                # resent; the refreshed schema decodes it on the second pass.
-                if attempt:
-                    raise map_error(exc, query=query, location=self._location) from exc
-                self._graph.schema.refresh(exc.version)
-                result = QueryResult(self._graph, replies[0])
-            except StoreError:
-                raise
-            except Exception as exc:
-                raise map_error(
-                    exc, query=query, location=self._location, timeout_ms=timeout
-                ) from exc
+    def _write(self, query: str, header: str, timeout: int | None) -> Result:
+        """Send one write and, when durable, its WAITAOF in the same round trip."""
+        try:
+            pipe = self._redis.pipeline(transaction=False)
+            command(pipe, *self._args(False, header + query, timeout))
             if self._durable:
-                confirm = replies[1]
-                if isinstance(confirm, Exception) or int(confirm[0]) < 1:
-                    raise DurabilityError(
-                        f"FalkorDB at {self._location} applied the write but did not confirm it "
-                        f"reached disk within {WAITAOF_TIMEOUT_MS} ms ({confirm!r})"
-                    )
-            return _result(result)
-        raise AssertionError("unreachable")
+                command(pipe, "WAITAOF", 1, 0, WAITAOF_TIMEOUT_MS)
+            replies = pipe.execute(raise_on_error=False)
+            if isinstance(replies[0], Exception):
+                raise replies[0]
+            result = QueryResult(self._graph, replies[0])
+        except Exception as exc:
+            raise map_error(exc, query=query, location=self._location, timeout_ms=timeout) from exc
+        if self._durable:
+            confirm = replies[1]
+            if isinstance(confirm, Exception) or int(confirm[0]) < 1:
+                raise DurabilityError(
+                    f"FalkorDB at {self._location} applied the write but did not confirm it "
+                    f"reached disk within {WAITAOF_TIMEOUT_MS} ms ({confirm!r})"
+                )
+        return _result(result)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[_Transaction]:
@@ -329,7 +319,7 @@ class FalkorStore:
         yield tx
         if tx.statements:
             query, params = compose(tx.statements)
-            self._write(query, params, self._default_timeout_ms)
+            self._write(query, params_header(params), self._default_timeout_ms)
 
     # -- batched writes ---------------------------------------------------------------------
 
@@ -343,7 +333,7 @@ class FalkorStore:
         summary = UpsertSummary()
         for batch in _batches(rows, batch_size):
             _check_rows(batch, keys, summary.rows)
-            result = self._write(query, {"rows": encode_params({"rows": batch})["rows"]}, None)
+            result = self._write(query, params_header({"rows": batch}), None)
             summary = summary + UpsertSummary(
                 rows=len(batch), written=int(result.single()), batches=1, counters=result.counters
             )

@@ -270,6 +270,11 @@ def test_map_and_nested_parameters(store: GraphStore) -> None:
     assert got == {"a": {"b": [1, "x", None]}, "when": "2020-01-02", "ok": False}
 
 
+def test_map_keys_need_not_be_identifiers(store: GraphStore) -> None:
+    value = {"first name": "Ann", "date-of-birth": "1990", "ünï": 2}
+    assert store.read("RETURN $m AS m", {"m": value}).single() == value
+
+
 def test_null_parameter(store: GraphStore) -> None:
     assert store.read("RETURN $x IS NULL", {"x": None}).single() is True
 
