@@ -20,19 +20,17 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, Final
 
 import redis
 from falkordb import FalkorDB
-from falkordb.edge import Edge
 from falkordb.graph import Graph
-from falkordb.node import Node
-from falkordb.path import Path
 from falkordb.query_result import QueryResult
 
 from graph import cypher
 from graph.dialect import FalkorDialect
+from graph.falkor_convert import batches, check_rows, map_error, to_result
 from graph.falkor_params import params_header
 from graph.params import encode_params
 from graph.projection import EdgeChunk, NodeChunk, Projection, ProjectionSpec
@@ -43,15 +41,13 @@ from graph.projection_cypher import (
     window_params,
 )
 from graph.redis_calls import command, info, module_version
-from graph.results import Counters, EdgeValue, NodeValue, PathValue, Result, UpsertSummary
+from graph.results import Result, UpsertSummary
 from graph.store import DEFAULT_BATCH_SIZE, Health, Params, SchemaState
 from graph.txn import compose
 from schema.errors import (
     ConstraintViolation,
     DurabilityError,
-    QueryError,
     QueryTimeout,
-    ReadOnlyViolation,
     StoreError,
     StoreUnavailable,
 )
@@ -64,68 +60,6 @@ _Indexed = dict[tuple[str, str, str], set[str]]
 _DIALECT: Final = FalkorDialect()
 
 
-def _value(v: Any) -> Any:
-    if isinstance(v, Node):
-        return NodeValue(tuple(v.labels or ()), {k: _value(x) for k, x in v.properties.items()})
-    if isinstance(v, Edge):
-        return EdgeValue(str(v.relation), {k: _value(x) for k, x in v.properties.items()})
-    if isinstance(v, Path):
-        return PathValue(tuple(_value(n) for n in v.nodes()), tuple(_value(e) for e in v.edges()))
-    if isinstance(v, list):
-        return [_value(x) for x in v]
-    if isinstance(v, dict):
-        return {k: _value(x) for k, x in v.items()}
-    return v
-
-
-def _counters(r: QueryResult) -> Counters:
-    return Counters(
-        nodes_created=int(r.nodes_created),
-        nodes_deleted=int(r.nodes_deleted),
-        relationships_created=int(r.relationships_created),
-        relationships_deleted=int(r.relationships_deleted),
-        properties_set=int(r.properties_set),
-        labels_added=int(r.labels_added),
-    )
-
-
-def _result(r: QueryResult) -> Result:
-    columns = tuple(str(h[1]) for h in (r.header or ()))
-    rows = tuple(tuple(_value(v) for v in row) for row in (r.result_set or ()))
-    return Result(columns=columns, rows=rows, counters=_counters(r))
-
-
-def map_error(
-    exc: Exception, *, query: str | None, location: str, timeout_ms: int | None = None
-) -> StoreError:
-    """The Clew error for a redis-py or FalkorDB exception (the caller chains the cause)."""
-    if isinstance(exc, redis.AuthenticationError):
-        return StoreUnavailable(f"FalkorDB at {location} refused the credentials: {exc}")
-    if isinstance(exc, redis.BusyLoadingError):
-        return StoreUnavailable(
-            f"FalkorDB at {location} is still loading its data; try again shortly"
-        )
-    if isinstance(exc, redis.ConnectionError | redis.TimeoutError | OSError):
-        return StoreUnavailable(
-            f"no FalkorDB server at {location} ({exc}); start it with `clew db start`"
-        )
-    message = str(exc)
-    lowered = message.lower()
-    if "timed out" in lowered or ("timeout" in lowered and "query" in lowered):
-        return QueryTimeout(f"the query ran past its time limit: {message}", timeout_ms=timeout_ms)
-    if "constraint violation" in lowered:
-        return ConstraintViolation(message, query=query)
-    if "read-only" in lowered or "ro_query" in lowered:
-        return ReadOnlyViolation(
-            "this query writes to the graph but was sent as a read; send it as a write "
-            f"(engine said: {message})",
-            query=query,
-        )
-    if isinstance(exc, redis.exceptions.NoPermissionError):
-        return StoreUnavailable(f"FalkorDB at {location} refused the command: {message}")
-    return QueryError(message, query=query)
-
-
 def _lacks(key: tuple[str, str, str], kind: str) -> Callable[[_Indexed], bool]:
     return lambda now: kind not in now.get(key, ())
 
@@ -136,30 +70,6 @@ class _Transaction:
 
     def run(self, query: str, params: Params | None = None) -> None:
         self.statements.append((query, encode_params(params)))
-
-
-def _check_rows(rows: Sequence[Mapping[str, Any]], keys: tuple[str, ...], offset: int) -> None:
-    for i, row in enumerate(rows):
-        for key in keys:
-            value = row.get(key)
-            if not isinstance(value, str) or not value:
-                raise QueryError(
-                    f"row {offset + i} has no {key!r} (a non-empty string is required): "
-                    f"keys present are {sorted(row)}"
-                )
-
-
-def _batches(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
-    if size < 1:
-        raise ValueError("batch_size must be at least 1")
-    batch: list[Mapping[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 class FalkorStore:
@@ -269,7 +179,7 @@ class FalkorStore:
         args = self._args(True, params_header(params) + query, timeout)
         for attempt in (0, 1):
             try:
-                return _result(QueryResult(self._graph, command(self._redis, *args)))
+                return to_result(QueryResult(self._graph, command(self._redis, *args)))
             except redis.ResponseError as exc:
                 # A graph that was never written (or was cleared) does not exist as a key, and
                 # FalkorDB refuses reads of it; an empty graph is what the caller means.
@@ -311,7 +221,7 @@ class FalkorStore:
                     f"FalkorDB at {self._location} applied the write but did not confirm it "
                     f"reached disk within {WAITAOF_TIMEOUT_MS} ms ({confirm!r})"
                 )
-        return _result(result)
+        return to_result(result)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[_Transaction]:
@@ -331,8 +241,8 @@ class FalkorStore:
         keys: tuple[str, ...],
     ) -> UpsertSummary:
         summary = UpsertSummary()
-        for batch in _batches(rows, batch_size):
-            _check_rows(batch, keys, summary.rows)
+        for batch in batches(rows, batch_size):
+            check_rows(batch, keys, summary.rows)
             result = self._write(query, params_header({"rows": batch}), None)
             summary = summary + UpsertSummary(
                 rows=len(batch), written=int(result.single()), batches=1, counters=result.counters
