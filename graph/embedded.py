@@ -166,8 +166,9 @@ def _is_redis(pid: int) -> bool:
 class EmbeddedServer:
     """Start, attach to, stop and check the embedded FalkorDB server of one data directory."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, data_dir: Path, *, start_timeout_s: float = START_TIMEOUT_S) -> None:
         self.paths = ServerPaths(Path(data_dir).expanduser().resolve())
+        self.start_timeout_s = start_timeout_s
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -188,7 +189,7 @@ class EmbeddedServer:
         self._prepare_dirs()
         fd = os.open(self.paths.lock, os.O_RDWR | os.O_CREAT, 0o600)
         try:
-            deadline = time.monotonic() + START_TIMEOUT_S + STOP_TIMEOUT_S
+            deadline = time.monotonic() + self.start_timeout_s + STOP_TIMEOUT_S
             while True:
                 try:
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -289,8 +290,16 @@ class EmbeddedServer:
     def start(self) -> ServerStatus:
         """Start the server, or attach to the one already running; return its status."""
         with self._locked():
-            if self._live_pid() is not None and self._wait_ready(self._live_pid()):
-                return self.status(note="already running; attached")
+            live = self._live_pid()
+            if live is not None:
+                if self._wait_ready():
+                    return self.status(note="already running; attached")
+                if self._live_pid() is not None:
+                    # Never start a second server over the same files.
+                    raise ServerError(
+                        f"the embedded server (pid {live}) is running but not answering on "
+                        f"{self.paths.socket}; see {self.paths.log}, or `clew db stop` it"
+                    )
             note = self._clear_stale()
             server, module = _binaries()
             _write_private(self.paths.config, self._config_text(module))
@@ -300,7 +309,7 @@ class EmbeddedServer:
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
-                timeout=START_TIMEOUT_S,
+                timeout=self.start_timeout_s,
                 check=False,
                 start_new_session=True,
             )
@@ -309,7 +318,7 @@ class EmbeddedServer:
                     f"redis-server would not start (exit {proc.returncode}): "
                     f"{proc.stdout.decode(errors='replace').strip()[-2000:]}"
                 )
-            if not self._wait_ready(None):
+            if not self._wait_ready():
                 raise ServerError(
                     "the embedded FalkorDB server did not become ready; its log says:\n"
                     + self._log_tail(log_offset)
@@ -318,8 +327,8 @@ class EmbeddedServer:
                 self.paths.socket.chmod(0o700)
             return self.status(note=note or "started")
 
-    def _wait_ready(self, pid: int | None) -> bool:
-        deadline = time.monotonic() + START_TIMEOUT_S
+    def _wait_ready(self) -> bool:
+        deadline = time.monotonic() + self.start_timeout_s
         while time.monotonic() < deadline:
             live = self._live_pid()
             if self._pid() is not None and live is None:

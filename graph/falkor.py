@@ -124,14 +124,13 @@ class FalkorStore:
         try:
             db = FalkorDB(**kwargs)
             db.connection.ping()
-            if durable:
-                aof = db.connection.config_get("appendonly").get("appendonly")
-                if aof != "yes":
-                    raise StoreUnavailable(
-                        f"FalkorDB at {location} has its append-only file off, so acknowledged "
-                        "writes could be lost in a crash; turn on appendonly there or set "
-                        "CLEW_DURABLE=false to accept that"
-                    )
+            # INFO rather than CONFIG GET: hosted FalkorDB services often disable CONFIG.
+            if durable and str(info(db.connection, "persistence").get("aof_enabled")) != "1":
+                raise StoreUnavailable(
+                    f"FalkorDB at {location} has its append-only file off, so acknowledged "
+                    "writes could be lost in a crash; turn on appendonly there or set "
+                    "CLEW_DURABLE=false to accept that"
+                )
         except StoreError:
             raise
         except Exception as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -237,3 +238,16 @@ def test_kill_9_during_a_load_loses_no_acknowledged_batch(data_dir: Path) -> Non
     assert store.read("MATCH (r:Record) RETURN count(r)").single() == batches * size
     assert store.read("MATCH (r:Record) RETURN count(DISTINCT r.id)").single() == batches * size
     store.close()
+
+
+def test_a_running_server_that_does_not_answer_is_never_doubled(data_dir: Path) -> None:
+    server = EmbeddedServer(data_dir)
+    pid = server.start().pid
+    assert pid is not None
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        with pytest.raises(ServerError, match="running but not answering"):
+            EmbeddedServer(data_dir, start_timeout_s=0.5).start()
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    assert server.status().pid == pid
