@@ -82,7 +82,8 @@ ReadResult = Parsed | Rejected
 class Reader(Protocol):
     """Reads one kind of source file (``clew load KIND``)."""
 
-    kind: str
+    @property
+    def kind(self) -> str: ...
 
     def read(self, path: Path, context: LoadContext) -> Iterator[ReadResult]: ...
 

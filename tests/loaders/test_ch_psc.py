@@ -1,0 +1,223 @@
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from loaders.ch_psc import TOTALS_KIND, PscReader
+from loaders.reading import LoadContext, Parsed, ReadResult, Rejected
+from schema.base import PartialDate
+from schema.records import PscKind, PscRecord
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+FIXTURES = DATA / "companies_house" / "psc_pipeline_fixtures"
+needs_data = pytest.mark.skipif(not DATA.exists(), reason="shared sample data not present")
+
+CONTEXT = LoadContext(
+    source="companies_house", load_batch="t1", loaded_at=datetime(2026, 1, 1, tzinfo=UTC)
+)
+
+
+def read(path: Path) -> list[ReadResult]:
+    return list(PscReader().read(path, CONTEXT))
+
+
+def accounted(path: Path, results: Iterable[ReadResult]) -> None:
+    """Every line lies in exactly one result's row, or is blank or JSON punctuation."""
+    lines = path.read_bytes().splitlines()
+    seen: list[int] = []
+    for r in results:
+        seen.extend(range(r.row.line, r.row.line + r.row.text.count("\n") + 1))
+    assert len(seen) == len(set(seen))
+    rest = [n for n in range(1, len(lines) + 1) if n not in set(seen)]
+    assert all(lines[n - 1].strip(b" \t\r[],") == b"" for n in rest), rest
+
+
+def pscs(results: Iterable[ReadResult]) -> list[PscRecord]:
+    out: list[PscRecord] = []
+    for r in results:
+        if isinstance(r, Parsed):
+            out.extend(rec for rec in r.records if isinstance(rec, PscRecord))
+    return out
+
+
+@needs_data
+def test_every_fixture_kind_is_read_and_every_line_accounted_for() -> None:
+    kinds: Counter[str] = Counter()
+    totals = 0
+    for path in sorted(FIXTURES.glob("psc-data-*.json")):
+        results = read(path)
+        accounted(path, results)
+        assert not [r for r in results if isinstance(r, Rejected)], path
+        for r in results:
+            assert isinstance(r, Parsed)
+            if not r.records:
+                totals += 1
+                assert r.warnings[0].startswith("snapshot totals (generated 2024-11-22T03:43:03Z)")
+        kinds.update(p.psc_kind.value for p in pscs(results))
+    assert totals == 16
+    assert kinds == {
+        "corporate-entity-person-with-significant-control": 9,
+        "individual-person-with-significant-control": 5,
+        "persons-with-significant-control-statement": 1,
+        "corporate-entity-beneficial-owner": 1,
+        "legal-person-person-with-significant-control": 1,
+        "legal-person-beneficial-owner": 1,
+        "super-secure-person-with-significant-control": 1,
+    }
+
+
+@needs_data
+def test_individual_statement_and_totals_line() -> None:
+    path = FIXTURES / "psc-data-1.json"
+    results = read(path)
+    individual, statement = pscs(results)
+    assert individual.company_number == "08209948"
+    assert individual.psc_ref == "FReSTxwXcJbAHBrerDpmTylkW48"
+    assert (individual.title, individual.forenames, individual.surname) == (
+        "Mr",
+        "Marc Anthony",
+        "Feldman",
+    )
+    assert individual.name == "Mr Marc Anthony Feldman"
+    assert individual.birth_date == PartialDate(year=1961, month=12)
+    assert individual.natures_of_control == ("ownership-of-shares-75-to-100-percent",)
+    assert individual.notified_on == date(2021, 12, 13)
+    assert individual.address is not None
+    assert individual.address.lines == ("9 Princes Square",)
+    assert individual.address.postcode == "HG1 1ND"
+    assert individual.provenance.line == 2
+    assert statement.psc_kind is PscKind.STATEMENT
+    assert statement.statement == "no-individual-or-entity-with-signficant-control"
+    assert statement.ceased_on == date(2021, 12, 13)
+    totals = results[-1]
+    assert isinstance(totals, Parsed)
+    assert totals.row.line == 4
+    assert totals.records == ()
+    assert totals.warnings == (
+        "snapshot totals (generated 2024-11-22T03:43:03Z): 12,799,821 PSCs, 774,422 "
+        "statements, 77 exemptions; this file holds 1 PSC line(s) and 1 statement line(s) "
+        "before it: the counts differ (a partial file, or a snapshot cut short)",
+    )
+
+
+@needs_data
+def test_corporate_psc_links_company_to_company() -> None:
+    (psc,) = pscs(read(FIXTURES / "psc-data-2.json"))
+    assert psc.psc_kind is PscKind.CORPORATE_ENTITY
+    assert (psc.company_number, psc.registration_number) == ("07434180", "00686734")
+    assert psc.name == "Robert Hitchins Limited"
+    assert psc.legal_form == "Private Limited Company"
+    assert psc.country_registered == "England & Wales"
+    assert psc.address is not None
+    assert psc.address.lines == ("The Manor", "Boddington Lane", "Boddington")
+    # A corporate PSC with no registration number can be matched by name only.
+    (result, _) = read(FIXTURES / "psc-data-10.json")
+    assert isinstance(result, Parsed)
+    assert result.warnings == (
+        "corporate-entity-person-with-significant-control has no registration number: it can "
+        "be matched by name only",
+    )
+
+
+@needs_data
+def test_super_secure_and_overseas_beneficial_owners() -> None:
+    (secure,) = pscs(read(FIXTURES / "psc-data-7.json"))
+    assert secure.psc_kind is PscKind.SUPER_SECURE
+    assert (secure.name, secure.psc_ref) == (None, "NcZQQA0LMrXYV1u0fGRHLrGIL_I")
+    (owner,) = pscs(read(FIXTURES / "psc-data-6.json"))
+    assert owner.psc_kind is PscKind.LEGAL_PERSON_BENEFICIAL_OWNER
+    assert owner.company_number == "OE031044"
+    assert owner.address is not None
+    assert owner.address.lines == ("Czernin Palace", "Loretánské Náměstí 5")
+
+
+def psc_line(number: str, ref: str, **data: object) -> str:
+    body = {
+        "kind": "individual-person-with-significant-control",
+        "name": "Ann Example",
+        "links": {"self": f"/company/{number}/persons-with-significant-control/individual/{ref}"},
+        "natures_of_control": ["ownership-of-shares-25-to-50-percent"],
+        "notified_on": "2020-01-02",
+        **data,
+    }
+    return json.dumps({"company_number": number, "data": body})
+
+
+def test_bad_lines_are_rejected_and_the_load_goes_on(tmp_path: Path) -> None:
+    totals = {"kind": TOTALS_KIND, "persons_of_significant_control_count": 4}
+    lines = [
+        psc_line("01234567", "a1"),
+        psc_line("01234567", "a2")[:70],  # cut short
+        psc_line("01234567", "a3").replace("Ann", "\udce9nn"),  # replaced below by a raw byte
+        psc_line("01234567", "a4", natures_of_control="ownership"),
+        psc_line("01234567", "a5", notified_on="2020-02-30"),
+        psc_line("01234567", "a6", kind="exemptions"),
+        json.dumps({"company_number": "01234567"}),
+        psc_line("01234567", "a8", kind="individual", registration_number="x"),
+        psc_line("01234567", "a9", kind="statement", statement="psc-exists-but-not-identified"),
+        json.dumps({"data": {**totals, "statements_count": 1, "exemptions_count": 0}}),
+    ]
+    path = tmp_path / "psc.txt"
+    path.write_bytes(
+        "\n".join(lines).encode("utf-8", errors="surrogateescape").replace(b"\\udce9", b"\xe9")
+    )
+    results = read(path)
+    accounted(path, results)
+    rejected = {r.row.line: r.reason for r in results if isinstance(r, Rejected)}
+    assert rejected[2].startswith("truncated JSON: ")
+    assert rejected[3].startswith("not valid UTF-8 (bytes b'\\xe9'")
+    assert rejected[4] == "data.natures_of_control should be a list, not text"
+    assert (
+        rejected[5] == "data.notified_on '2020-02-30' is not a date: day is out of range for month"
+    )
+    assert rejected[6].startswith("data.kind 'exemptions' is not a PSC kind the schema knows (")
+    assert rejected[7] == 'no "data": expected {"company_number": ..., "data": {...}}'
+    assert len(rejected) == 6
+    assert [(p.provenance.line, p.psc_ref, p.psc_kind.value) for p in pscs(results)] == [
+        (1, "a1", "individual-person-with-significant-control"),
+        (8, "a8", "individual-person-with-significant-control"),
+        (9, "a9", "persons-with-significant-control-statement"),
+    ]
+    last = results[-1]
+    assert isinstance(last, Parsed)
+    # Lines rejected after their kind was known count as lines of that kind read.
+    assert last.warnings == (
+        "snapshot totals (generated None): 4 PSCs, 1 statements, 0 exemptions; this file holds "
+        "4 PSC line(s) and 1 statement line(s), and 4 line(s) of no known kind before it",
+    )
+
+
+def test_totals_that_differ_say_so(tmp_path: Path) -> None:
+    path = tmp_path / "psc.txt"
+    totals = {
+        "kind": TOTALS_KIND,
+        "persons_of_significant_control_count": 2,
+        "statements_count": 0,
+        "exemptions_count": 0,
+        "generated_at": "2026-01-01T00:00:00Z",
+    }
+    path.write_text(psc_line("1234", "x") + "\n" + json.dumps({"data": totals}) + "\n", "utf-8")
+    first, last = read(path)
+    assert isinstance(first, Parsed)
+    assert first.records[0].company_number == "00001234"  # type: ignore[attr-defined]
+    assert isinstance(last, Parsed)
+    assert last.warnings == (
+        "snapshot totals (generated 2026-01-01T00:00:00Z): 2 PSCs, 0 statements, 0 exemptions; "
+        "this file holds 1 PSC line(s) and 0 statement line(s) before it: the counts differ (a "
+        "partial file, or a snapshot cut short)",
+    )
+
+
+def test_a_statement_without_its_text_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "psc.txt"
+    path.write_text(psc_line("01234567", "s1", kind="statement"), "utf-8")
+    (result,) = read(path)
+    assert isinstance(result, Rejected)
+    assert result.reason == (
+        "persons-with-significant-control-statement s1: a PSC statement needs its statement text"
+    )
