@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from api.commands import db, migrate, query
+from api.commands import db, generate, load, migrate, query
 from api.console import err
 from schema.errors import ClewError
 
@@ -24,6 +24,8 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.command("migrate")(migrate.migrate)
 app.command("query")(query.query)
+app.command("load")(load.load)
+app.command("generate")(generate.generate)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -57,3 +57,16 @@ def type_filter(variable: str, types: tuple[str, ...]) -> str:
     """``type(r) IN [...]`` as literal text (types are identifiers, checked)."""
     quoted = ", ".join(f"'{check_identifier(t)}'" for t in types)
     return f"type({variable}) IN [{quoted}]"
+
+
+def upsert_records(kind_label: str) -> str:
+    """MERGE source records on ``id``: a new record is created with all its properties; a known
+    one is rewritten only when its raw row changed (``raw_hash``), so reloading a file changes
+    nothing, not even its load time, and a corrected row replaces what it said before.
+    ``written`` counts the rewritten records; the counters count the created ones."""
+    return (
+        f"UNWIND $rows AS row MERGE (n:Record {{id: row.id}}) "
+        f"ON CREATE SET n += row, n{_labels(kind_label)} "
+        "WITH n, row WHERE n.raw_hash <> row.raw_hash "
+        "SET n += row RETURN count(n) AS written"
+    )

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 from api.cli import main
 from graph.embedded import EmbeddedServer
+from graph.falkor import FalkorStore
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -170,3 +172,140 @@ def test_db_start_refuses_an_external_store(
     code, out, _ = run(capsys, "db", "start")
     assert code == 2
     assert "starts only its embedded store" in out
+
+
+# -- clew load -------------------------------------------------------------------------------
+
+SHARED = REPO.parent / "shared" / "data"
+COMPANIES = SHARED / "companies_house" / "basic_company_data_sample" / "companies-sample.csv"
+
+
+@pytest.mark.skipif(not COMPANIES.exists(), reason="../shared/data is absent")
+def test_load_companies_twice(running: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run(capsys, "migrate")
+    code, out, _ = run(capsys, "load", "companies", str(COMPANIES))
+    assert code == 0, out
+    assert "11 new, 0 changed, 0 unchanged" in out
+    code, out, _ = run(capsys, "load", "companies", str(COMPANIES))
+    assert "0 new, 0 changed, 11 unchanged" in out
+    code, out, _ = run(capsys, "query", "--json", "MATCH (r:CompanyRecord) RETURN count(r) AS n")
+    assert json.loads(out) == [{"n": 11}]
+
+
+def test_load_rejects_and_dry_run(
+    running: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("nominal_ref,surname\nN1,Smith\n,NoRef\n", encoding="utf-8")
+    code, out, _ = run(capsys, "load", "people", str(path), "--dry-run")
+    assert code == 0
+    assert "dry run, nothing written" in out
+    code, out, _ = run(capsys, "query", "--json", "MATCH (r:Record) RETURN count(r) AS n")
+    assert json.loads(out) == [{"n": 0}]
+    rejects = tmp_path / "rejects.jsonl"
+    code, out, err = run(capsys, "load", "people", str(path))
+    assert code == 1
+    assert "run `clew migrate` first" in err
+    run(capsys, "migrate")
+    code, out, _ = run(capsys, "load", "people", str(path), "--rejects", str(rejects))
+    assert code == 0
+    assert "1 new" in out
+    assert str(rejects) in out
+    assert json.loads(rejects.read_text(encoding="utf-8"))["line"] == 3
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["load", "horses", "x.csv"], "the kinds are: people"),
+        (["load", "people", "/nonexistent.csv"], "no such file"),
+    ],
+)
+def test_load_refuses_clearly(
+    running: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 1
+    assert message in err
+
+
+def test_load_mapping_does_not_apply_to_fixed_formats(
+    running: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = tmp_path / "c.csv"
+    data.write_text("x\n", encoding="utf-8")
+    mapping = tmp_path / "m.yaml"
+    mapping.write_text("columns: {}\n", encoding="utf-8")
+    code, _, err = run(capsys, "load", "companies", str(data), "--mapping", str(mapping))
+    assert code == 1
+    assert "fixed format" in err
+
+
+def test_killed_load_then_reload_gives_the_same_graph_as_one_clean_load(
+    running: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "people.csv"
+    rows = [
+        f"N{i},Surname{i % 977},Forename{i % 131},{1950 + i % 50}-0{1 + i % 9}"
+        for i in range(20_000)
+    ]
+    path.write_text(
+        "nominal_ref,surname,forenames,dob\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO), "CLEW_BATCH_SIZE": "1000"}
+
+    def clew_load(graph: str) -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "api", "load", "people", str(path)],
+            env={**env, "CLEW_GRAPH_NAME": graph},
+            cwd=REPO,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+
+    server = EmbeddedServer(running)
+    conn = server.connection()
+    store = FalkorStore.connect(
+        graph="crashy", unix_socket_path=str(conn.socket), password=conn.password
+    )
+
+    def state(graph: str) -> set[tuple[str, str]]:
+        other = FalkorStore.connect(
+            graph=graph, unix_socket_path=str(conn.socket), password=conn.password
+        )
+        try:
+            return set(other.read("MATCH (r:Record) RETURN r.id, r.raw_hash").rows)
+        finally:
+            other.close()
+
+    def count() -> int:
+        return int(store.read("MATCH (r:Record) RETURN count(r)").single())
+
+    for graph in ("crashy", "clean"):
+        migrated = subprocess.run(
+            [sys.executable, "-m", "api", "migrate"],
+            env={**env, "CLEW_GRAPH_NAME": graph},
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert migrated.returncode == 0, migrated.stderr
+    killed = clew_load("crashy")
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and count() < 2_000:
+        time.sleep(0.1)
+    killed.kill()  # SIGKILL: no clean-up, mid-file
+    killed.communicate(timeout=30)
+    partial = count()
+    store.close()
+    assert 2_000 <= partial < 20_000, partial
+
+    for graph in ("crashy", "clean"):
+        proc = clew_load(graph)
+        _, errors = proc.communicate(timeout=300)
+        assert proc.returncode == 0, errors
+    assert state("crashy") == state("clean")
+    assert len(state("clean")) == 20_000

@@ -83,3 +83,11 @@ def test_neo4j_ddl_is_named_and_idempotent() -> None:
         == "DROP CONSTRAINT uniq_person_id IF EXISTS"
     )
     assert d.internal_id("n") == "elementId(n)"
+
+
+def test_upsert_records_rewrites_only_changed_rows() -> None:
+    assert cypher.upsert_records("PersonRecord") == (
+        "UNWIND $rows AS row MERGE (n:Record {id: row.id}) "
+        "ON CREATE SET n += row, n:PersonRecord "
+        "WITH n, row WHERE n.raw_hash <> row.raw_hash SET n += row RETURN count(n) AS written"
+    )

@@ -1,0 +1,42 @@
+"""Writing source records: created, rewritten when their raw row changed, otherwise untouched."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from graph import cypher
+from graph.store import GraphStore
+
+
+@dataclass(frozen=True, slots=True)
+class RecordWrite:
+    """What one batch of records did to the graph."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def __add__(self, other: RecordWrite) -> RecordWrite:
+        return RecordWrite(
+            self.created + other.created,
+            self.updated + other.updated,
+            self.unchanged + other.unchanged,
+        )
+
+
+def write_records(
+    store: GraphStore, kind_label: str, rows: Sequence[Mapping[str, Any]]
+) -> RecordWrite:
+    """Upsert one batch of record rows of one kind, durably, as one statement.
+
+    Each row is a record's node properties (``Record.node_properties()``): an ``id`` and a
+    ``raw_hash`` at least.
+    """
+    if not rows:
+        return RecordWrite()
+    result = store.write(cypher.upsert_records(kind_label), {"rows": list(rows)})
+    created = result.counters.nodes_created
+    updated = int(result.single())
+    return RecordWrite(created=created, updated=updated, unchanged=len(rows) - created - updated)

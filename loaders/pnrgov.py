@@ -1,0 +1,575 @@
+"""IATA PNRGOV messages: passenger name records pushed to a government (kind ``pnrgov``).
+
+A PNRGOV message (versions 10 to 13) carries the bookings (PNRs) that touch one flight::
+
+    UNH  MSG  ORG  TVL (the flight pushed for)  EQN (number of PNRs)
+    SRC                                     each PNR (group 1)
+      RCI+DL:MFN4TI                         record locator
+      SSR IFT ADD ...                       booking-wide requests, contacts, contact address
+      TIF+SMITH+JOHNMR:A:1[:1]              each traveller (group 2): surname, given name and
+                                            title, type (A adult, C child, IN infant), reference,
+                                            accompanied-by-infant indicator
+        SSR+DOCS:HK::DL:::::/P/GBR/123456789/GBR/12JUL64/M/23AUG19/SMITH/JOHN   travel document
+        SSR CTCE/CTCM, IFT "CTC..", ADD     the traveller's contacts and addresses
+        TKT ... FOP IFT+4:43+name+address+phone   ticket, payment and its sponsor
+      TVL+121210:0915::1230+LHR+JFK+DL+324:B      each leg of the itinerary (group 5)
+        SSR+SEAT:...+15A::1                 booked seats by traveller reference
+        DAT TRI TIF SSD+15A                 check-in: the seat taken
+      EQN RCI | MSG TVL | ABI DAT SAC TIF TVL | LTS     split PNRs, non-air segments (hotels,
+                                            cars), history, free text: not read into records
+    UNT
+
+Every traveller becomes a ``PassengerRecord`` for every leg of their PNR's itinerary (the
+pushed flight when the PNR lists none), linked by the record locator; infants (traveller type
+IN, or named only in an SSR INFT) are records of their own, flagged. Names, birth date, gender,
+nationality and document come from the traveller's SSR DOCS where given (the document's name is
+the one identity is resolved on; a booking name that differs is reported), else from the TIF,
+whose trailing title ("JOHNMR", "ISABELLE MRS") is dropped. A DOCS with an infant's gender (MI,
+FI) in an adult's group is the infant's. The seat is the one checked in (SSD), else the one
+booked (SSR SEAT). Dates and times in TVL are local to the airport; two-digit years are read as
+PAXLST's are (``loaders.paxlst``). Contacts (phone numbers with a country code, e-mail written
+with "//" for "@") are the PNR's booking contacts, on every traveller of it.
+
+A message is rejected as a whole when its UNT count disagrees (unless ``strict_counts=False``),
+a mandatory segment is missing (MSG, ORG, the pushed TVL, EQN; RCI and a TIF in each PNR), a date
+or an SSR DOCS cannot be read, or a departure airport has no time zone. Addresses are read but
+``PassengerRecord`` has no field for them: a warning counts them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from loaders.column_mapping import rejection_reason
+from loaders.edifact import Message, Segment, expand_year
+from loaders.openflights import ZoneLookup
+from loaders.paxlst import (
+    Document,
+    InvalidMessage,
+    Leg,
+    Traveller,
+    passenger_records,
+    phone_contact,
+    read_messages,
+    reference_year,
+)
+from loaders.reading import LoadContext, ReadResult
+from schema.records import BookingContact, PassengerRecord
+
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"), 1
+    )
+}
+_DOCS_DATE = re.compile(r"(\d{2})([A-Z]{3})(\d{2}|\d{4})")
+_TITLES = ("MR", "MRS", "MS", "MISS", "MSTR", "MASTER", "DR", "PROF", "REV", "SIR", "LADY")
+# Titles airline systems write glued to the given name ("JOHNMR"); not MS or DR, which end too
+# many names (WILLIAMS, ALEXANDR).
+_GLUED_TITLES = ("MRS", "MISS", "MSTR", "MR")
+_INFANT_GENDERS = {"MI": "M", "FI": "F", "UI": "U"}
+_CONTACT_PHONES = frozenset({"CTCM", "CTCH", "CTCB", "CTCR", "CTCP", "CTCT", "CTCF"})
+
+
+def _given(text: str) -> str | None:
+    """A TIF given name without its title: "JOHNMR" -> "JOHN", "ISABELLE MRS" -> "ISABELLE"."""
+    words = text.split()
+    if len(words) > 1 and words[-1] in _TITLES:
+        words = words[:-1]
+    elif len(words) > 1 and words[0] in _TITLES:
+        words = words[1:]
+    elif len(words) == 1:
+        for title in _GLUED_TITLES:
+            if words[0].endswith(title) and len(words[0]) - len(title) >= 2:
+                words = [words[0][: -len(title)]]
+                break
+    return " ".join(words) or None
+
+
+def _docs_date(text: str, where: str, *, latest: int) -> date | None:
+    if not text:
+        return None
+    m = _DOCS_DATE.fullmatch(text.upper())
+    month = _MONTHS.get(m[2]) if m else None
+    if m is None or month is None:
+        raise InvalidMessage(f"{where}: {text!r} is not a date (DDMMMYY, e.g. 12JUL64)")
+    year = int(m[3]) if len(m[3]) == 4 else expand_year(int(m[3]), latest=latest)
+    try:
+        return date(year, month, int(m[1]))
+    except ValueError as exc:
+        raise InvalidMessage(f"{where}: {text!r} is not a date ({exc})") from exc
+
+
+def _email(text: str) -> str:
+    # IATA free text cannot hold "@", "_" or "-": "//", ".." and "./" stand for them.
+    value = text.strip()
+    if "@" not in value:
+        value = value.replace("//", "@").replace("..", "_").replace("./", "-")
+    return value
+
+
+@dataclass(slots=True)
+class _Docs:
+    kind: str | None
+    issuer: str | None
+    number: str | None
+    nationality: str | None
+    dob: date | None
+    gender: str | None
+    infant: bool
+    expiry: date | None
+    surname: str | None
+    forenames: str | None
+    where: str
+
+
+@dataclass(slots=True)
+class _Pax:
+    person: Traveller
+    ref: str
+    booked_surname: str
+    with_infant: bool = False
+    named_by_document: bool = False
+
+
+@dataclass(slots=True)
+class _Booking:
+    line: int
+    locator: str | None = None
+    travellers: list[_Pax] = field(default_factory=list)
+    legs: list[Leg] = field(default_factory=list)
+    docs: list[tuple[_Docs, _Pax | None, str]] = field(default_factory=list)
+    infants: list[tuple[str, str | None, date | None, str, str]] = field(default_factory=list)
+    booked: dict[tuple[int, int], str] = field(default_factory=dict)
+    taken: dict[tuple[int, int], str] = field(default_factory=dict)
+    contacts: list[dict[str, Any]] = field(default_factory=list)
+    addresses: int = 0
+
+    def by_ref(self, ref: str) -> _Pax | None:
+        return next((p for p in self.travellers if ref and p.ref == ref), None)
+
+
+class _Reading:
+    """The state of reading one PNRGOV message, segment by segment."""
+
+    def __init__(self, latest_year: int) -> None:
+        self.year = latest_year
+        self.flight: Leg | None = None
+        self.pnr_count: int | None = None
+        self.bookings: list[_Booking] = []
+        self.mode = "header"
+        self.pax: _Pax | None = None
+        self.checkin: _Pax | None = None
+        self.codeshare: Leg | None = None
+        self.warnings: list[str] = []
+        self.handlers: dict[str, Callable[[Segment], None]] = {
+            "RCI": self.read_rci,
+            "TIF": self.read_tif,
+            "TKT": self.read_tkt,
+            "SSR": self.read_ssr,
+            "IFT": self.read_ift,
+            "ADD": self.read_add,
+            "TVL": self.read_tvl,
+            "DAT": self.read_dat,
+            "TRI": self.read_tri,
+            "SSD": self.read_ssd,
+            "EQN": self.read_eqn,
+            "MSG": self.read_msg,
+            "ABI": self.read_abi,
+            "LTS": self.read_lts,
+        }
+
+    @property
+    def booking(self) -> _Booking:
+        return self.bookings[-1]
+
+    def read(self, seg: Segment) -> None:
+        tag, mode = seg.tag, self.mode
+        if mode == "header":
+            if tag == "TVL" and self.flight is None:
+                self.flight = self.leg(seg)
+            elif tag == "EQN" and seg.value(0).isdigit():
+                self.pnr_count = int(seg.value(0))
+        if tag == "SRC":
+            self.bookings.append(_Booking(seg.line))
+            self.mode, self.pax = "pnr", None
+            return
+        if mode in ("header", "text"):
+            return
+        handler = self.handlers.get(tag)
+        if handler is not None:
+            handler(seg)
+
+    # group 1 and 2: the booking and its travellers ---------------------------------------------
+
+    def read_rci(self, seg: Segment) -> None:
+        if self.mode == "pnr" and self.booking.locator is None:
+            self.booking.locator = seg.value(0, 1) or None
+
+    def read_tif(self, seg: Segment) -> None:
+        if self.mode in ("leg", "checkin"):
+            self.check_in_traveller(seg)
+            return
+        if self.mode not in ("pnr", "traveller", "ticket"):
+            return
+        surname = seg.value(0, 0)
+        if not surname:
+            raise InvalidMessage(f"{seg.where()}: no surname")
+        if seg.value(0, 1) == "G":
+            self.warnings.append(f"{seg.where()}: group name {surname!r} is not a person")
+            self.mode, self.pax = "traveller", None
+            return
+        self.pax = None
+        for i in range(1, max(2, len(seg.elements))):
+            kind = seg.value(i, 1).upper()
+            person = Traveller(
+                seg.where(), surname, _given(seg.value(i, 0)), infant=kind.startswith("IN")
+            )
+            pax = _Pax(person, seg.value(i, 2), surname, with_infant=seg.value(i, 3) == "1")
+            self.booking.travellers.append(pax)
+            self.pax = self.pax or pax
+        self.mode = "traveller"
+
+    def read_tkt(self, seg: Segment) -> None:
+        if self.mode in ("traveller", "ticket"):
+            self.mode = "ticket"
+
+    def read_ssr(self, seg: Segment) -> None:
+        if self.mode in ("nonair", "history", "split", "header"):
+            return
+        kind, text = seg.value(0, 0).upper(), ":".join(seg.elements[0][8:]).strip()
+        ref = seg.value(1, 2)
+        group_pax = self.pax if self.mode in ("traveller", "ticket") else None
+        if kind == "DOCS":
+            self.booking.docs.append((self.docs(seg, text), group_pax, ref))
+        elif kind == "INFT":
+            surname, _, rest = text.partition("/")
+            given, _, born = rest.strip().rpartition(" ")
+            if not _DOCS_DATE.fullmatch(born):  # no date: "BELT/SOPHY OLIVIA"
+                given, born = rest.strip(), ""
+            dob = _docs_date(born, seg.where(), latest=self.year)
+            self.booking.infants.append(
+                (surname.strip(), given.strip() or None, dob, ref, seg.where())
+            )
+        elif kind == "SEAT":
+            self.seats(seg)
+        elif kind == "CTCE":
+            self.contact(group_pax, email=_email(text), where=seg.where())
+        elif kind in _CONTACT_PHONES:
+            self.contact(group_pax, phone=text, where=seg.where())
+        elif kind == "DOCA":
+            self.booking.addresses += 1
+
+    def read_ift(self, seg: Segment) -> None:
+        if self.mode == "ticket" and seg.value(0, 1) == "43":  # the sponsor of a payment
+            if seg.value(2):
+                self.booking.addresses += 1
+            if seg.value(3):
+                self.contact(self.pax, name=seg.value(1), phone=seg.value(3), where=seg.where())
+            return
+        if self.mode not in ("pnr", "traveller"):
+            return
+        for i in range(1, len(seg.elements)):
+            text = seg.value(i).upper()
+            code, rest = text[:4], text[4:].strip()
+            if code == "CTCE":
+                self.contact(self.pax, email=_email(rest), where=seg.where())
+            elif code in _CONTACT_PHONES:
+                self.contact(self.pax, phone=rest, where=seg.where())
+
+    def read_add(self, seg: Segment) -> None:
+        if self.mode not in ("pnr", "traveller", "ticket"):
+            return
+        kind, free, country = seg.value(1, 0), seg.value(1, 7), seg.value(1, 5).upper()
+        if any(seg.value(1, i) for i in (1, 2, 6)):
+            self.booking.addresses += 1
+        owner = self.pax if self.mode != "pnr" else None
+        if "@" in free or "CTCE" in free or kind == "E":
+            self.contact(owner, email=_email(free.replace("CTCE", "")), where=seg.where())
+        elif free and re.fullmatch(r"[\d\s+()\-.]{7,}", free):
+            region = country if len(country) == 2 else None
+            self.contact(owner, phone=free, where=seg.where(), country=region)
+
+    def contact(
+        self,
+        owner: _Pax | None,
+        *,
+        where: str,
+        name: str | None = None,
+        phone: str | None = None,
+        email: str | None = None,
+        country: str | None = None,
+    ) -> None:
+        if phone is not None:
+            phone, why = phone_contact(phone, country=country)
+            if why is not None:
+                self.warnings.append(f"{where}: {why}")
+        if phone is None and not email:
+            return
+        values = {"name": name or None, "phone": phone, "email": email or None}
+        try:
+            BookingContact.model_validate(values)
+        except ValidationError as exc:
+            self.warnings.append(f"{where}: contact not recorded: {rejection_reason(exc)}")
+            return
+        (owner.person.contacts if owner is not None else self.booking.contacts).append(values)
+
+    def docs(self, seg: Segment, text: str) -> _Docs:
+        parts = [p.strip() for p in text.removeprefix("/").split("/")]
+        parts += [""] * (10 - len(parts))
+        kind, issuer, number, nationality, born, gender, expires, surname, given, middle = parts[
+            :10
+        ]
+        gender = gender.upper()
+        if len(text.split("/")) < 8 or gender not in ("", "M", "F", "U", "X", *_INFANT_GENDERS):
+            raise InvalidMessage(
+                f"{seg.where()}: SSR DOCS {text!r} is not /type/issuer/number/nationality/"
+                "birth date/gender/expiry/surname/given names"
+            )
+        return _Docs(
+            kind=kind or None,
+            issuer=issuer or None,
+            number=number or None,
+            nationality=nationality or None,
+            dob=_docs_date(born, seg.where(), latest=self.year),
+            gender=_INFANT_GENDERS.get(gender, gender) or None,
+            infant=gender in _INFANT_GENDERS,
+            expiry=_docs_date(expires, seg.where(), latest=self.year + 20),
+            surname=surname or None,
+            forenames=" ".join(w for w in (given, middle) if w) or None,
+            where=seg.where(),
+        )
+
+    # group 5 to 7: the itinerary and check-in --------------------------------------------------
+
+    def read_tvl(self, seg: Segment) -> None:
+        if self.mode not in ("pnr", "traveller", "ticket", "leg", "checkin", "open"):
+            return
+        if not seg.value(0, 0) or not seg.value(4, 0):
+            # An OPEN or ARNK segment: no date or no flight, so not a leg; what follows it
+            # (seats, check-in) belongs to it.
+            self.warnings.append(f"{seg.where()}: no flight date or number (OPEN, ARNK): not a leg")
+            self.mode, self.codeshare = "open", None
+            return
+        leg = self.leg(seg)
+        pending, self.codeshare = self.codeshare, None
+        if pending is not None and (leg.departure, leg.arrival) == (
+            pending.departure,
+            pending.arrival,
+        ):
+            pending.carrier, pending.number = leg.carrier, leg.number  # the operating flight
+        else:
+            self.booking.legs.append(leg)
+            if seg.value(3, 1) and seg.value(3, 1) != leg.carrier:
+                self.codeshare = leg
+        self.mode, self.checkin = "leg", None
+
+    def leg(self, seg: Segment) -> Leg:
+        leg = Leg(seg.value(3, 0).upper(), seg.value(4, 0).upper(), seg.line)
+        leg.departure = seg.value(1, 0).upper() or None
+        leg.arrival = seg.value(2, 0).upper() or None
+        day, clock = seg.value(0, 0), seg.value(0, 1)
+        if not re.fullmatch(r"\d{6}", day) or (clock and not re.fullmatch(r"\d{4}", clock)):
+            raise InvalidMessage(f"{seg.where()}: {day}:{clock} is not DDMMYY:HHMM")
+        try:
+            year = expand_year(int(day[4:]), latest=self.year + 50)
+            when = datetime(year, int(day[2:4]), int(day[:2]))
+            leg.departs = (
+                when.replace(hour=int(clock[:2]), minute=int(clock[2:])) if clock else when.date()
+            )
+        except ValueError as exc:
+            raise InvalidMessage(f"{seg.where()}: {day}:{clock} is not a date ({exc})") from exc
+        if not (leg.carrier and leg.number and leg.departure and leg.arrival):
+            raise InvalidMessage(f"{seg.where()}: a flight needs carrier, number, from and to")
+        return leg
+
+    def seats(self, seg: Segment) -> None:
+        booking = self.booking
+        if self.mode == "open":
+            return  # seats on an open segment: no flight to sit on yet
+        if self.mode in ("leg", "checkin") and booking.legs:
+            index = len(booking.legs) - 1
+        else:
+            board, off = seg.value(0, 6), seg.value(0, 7)
+            index = next(
+                (i for i, g in enumerate(booking.legs) if (g.departure, g.arrival) == (board, off)),
+                -1,
+            )
+        for i in range(1, len(seg.elements)):
+            seat, pax = seg.value(i, 0), booking.by_ref(seg.value(i, 2))
+            if seat and pax is not None and index >= 0:
+                booking.booked[(index, id(pax))] = seat
+            elif seat:
+                self.warnings.append(f"{seg.where()}: seat {seat} matches no traveller or leg")
+
+    def read_dat(self, seg: Segment) -> None:
+        if self.mode == "leg":
+            self.mode = "checkin"
+
+    def read_tri(self, seg: Segment) -> None:
+        if self.mode == "checkin":
+            self.checkin = self.booking.by_ref(seg.value(1, 3))
+
+    def check_in_traveller(self, seg: Segment) -> None:
+        named = self.booking.by_ref(seg.value(1, 2)) or next(
+            (
+                p
+                for p in self.booking.travellers
+                if p.booked_surname == seg.value(0, 0)
+                and p.person.forenames == _given(seg.value(1, 0))
+            ),
+            None,
+        )
+        if named is not None and self.checkin is not None and named is not self.checkin:
+            self.warnings.append(
+                f"{seg.where()}: check-in TRI names {self.checkin.person.name}, its TIF "
+                f"{named.person.name}: the TIF is taken"
+            )
+        self.checkin = named or self.checkin
+
+    def read_ssd(self, seg: Segment) -> None:
+        if self.mode == "checkin" and self.checkin is not None and seg.value(0):
+            self.booking.taken[(len(self.booking.legs) - 1, id(self.checkin))] = seg.value(0)
+
+    def read_eqn(self, seg: Segment) -> None:
+        self.mode = "split"
+
+    def read_msg(self, seg: Segment) -> None:
+        self.mode = "nonair"
+
+    def read_abi(self, seg: Segment) -> None:
+        self.mode = "history"
+
+    def read_lts(self, seg: Segment) -> None:
+        self.mode = "text"
+
+
+def _match(pax: list[_Pax], surname: str | None, forenames: str | None) -> _Pax | None:
+    def squeeze(text: str | None) -> str:
+        return "".join((text or "").split()).upper()
+
+    first = (forenames or "").split()[:1]
+    for p in pax:
+        if squeeze(p.booked_surname) == squeeze(surname) and (
+            not first or (p.person.forenames or "").split()[:1] == first
+        ):
+            return p
+    return pax[0] if len(pax) == 1 else None
+
+
+def _apply(docs: _Docs, pax: _Pax, warnings: list[str]) -> None:
+    person = pax.person
+    if docs.number or docs.kind:
+        person.documents.append(Document(docs.kind, docs.number, docs.issuer, docs.expiry))
+    person.dob = person.dob or docs.dob
+    person.gender = person.gender or docs.gender
+    person.nationality = person.nationality or docs.nationality
+    person.infant = person.infant or docs.infant
+    # The first document names the traveller, unless a later one agrees with the booking
+    # better (one sample's DOCS has "BEL T" for "BELT").
+    agrees = docs.surname == pax.booked_surname and person.surname != pax.booked_surname
+    if docs.surname and (not pax.named_by_document or agrees):
+        if "".join(docs.surname.split()) != "".join(pax.booked_surname.split()):
+            warnings.append(
+                f"{docs.where}: booked as {pax.booked_surname}, document names "
+                f"{docs.surname}: the document's name is recorded"
+            )
+        person.surname, person.forenames = docs.surname, docs.forenames
+        pax.named_by_document = True
+
+
+def _settle(booking: _Booking, warnings: list[str]) -> None:
+    """Give each DOCS and SSR INFT to its traveller, once all travellers are known."""
+    infants = [p for p in booking.travellers if p.person.infant]
+    for surname, given, dob, _adult, where in booking.infants:
+        infant = _match(infants, surname, given) if infants else None
+        if infant is None:
+            person = Traveller(where, surname, given, dob=dob, infant=True)
+            infant = _Pax(person, "", surname)
+            booking.travellers.append(infant)
+            infants.append(infant)
+            warnings.append(f"{where}: infant {surname}/{given} is named only in an SSR INFT")
+        infant.person.dob = infant.person.dob or dob
+    adults = [p for p in booking.travellers if not p.person.infant]
+    for docs, group_pax, ref in booking.docs:
+        owner = booking.by_ref(ref) or group_pax or _match(adults, docs.surname, docs.forenames)
+        if docs.infant and (owner is None or not owner.person.infant):
+            owner = _match(infants, docs.surname, docs.forenames) if infants else None
+        if owner is None:
+            warnings.append(f"{docs.where}: document of {docs.surname} matches no traveller")
+            continue
+        _apply(docs, owner, warnings)
+    for pax in adults:
+        if pax.with_infant and not infants:
+            warnings.append(f"{pax.person.name} travels with an infant the PNR does not name")
+
+
+def parse_pnrgov(
+    message: Message, context: LoadContext, zones: ZoneLookup
+) -> tuple[tuple[PassengerRecord, ...], list[str]]:
+    """A PNRGOV message's records and warnings; raises ``InvalidMessage``."""
+    reading = _Reading(reference_year(message, context))
+    for segment in message.segments[1:-1]:
+        reading.read(segment)
+    header = {
+        s.tag
+        for s in message.segments[
+            : next(
+                (i for i, s in enumerate(message.segments) if s.tag == "SRC"), len(message.segments)
+            )
+        ]
+    }
+    missing = [t for t in ("MSG", "ORG", "TVL", "EQN") if t not in header]
+    if missing:
+        raise InvalidMessage(f"mandatory segment(s) {', '.join(missing)} missing before SRC")
+    warnings = reading.warnings
+    if reading.pnr_count is not None and reading.pnr_count != len(reading.bookings):
+        warnings.append(f"EQN says {reading.pnr_count} PNRs, {len(reading.bookings)} were read")
+    itinerary: list[tuple[Traveller, Leg, str | None]] = []
+    addresses = 0
+    for booking in reading.bookings:
+        if booking.locator is None:
+            raise InvalidMessage(f"the PNR at line {booking.line} (SRC) has no RCI locator")
+        if not booking.travellers:
+            raise InvalidMessage(f"PNR {booking.locator} (line {booking.line}) has no TIF")
+        _settle(booking, warnings)
+        legs = booking.legs or ([reading.flight] if reading.flight else [])
+        addresses += booking.addresses
+        for pax in booking.travellers:
+            person = pax.person
+            person.pnr = booking.locator
+            person.contacts = booking.contacts + person.contacts
+            for index, leg in enumerate(legs):
+                key = (index, id(pax))
+                itinerary.append((person, leg, booking.taken.get(key) or booking.booked.get(key)))
+    if addresses:
+        warnings.append(
+            f"{addresses} address(es) read but not recorded: PassengerRecord has no address field"
+        )
+    records, more = passenger_records(message.row, itinerary, context, zones)
+    return records, warnings + more
+
+
+@dataclass(frozen=True, slots=True)
+class PnrgovReader:
+    """Reads files of PNRGOV messages: a ``Parsed`` per message (its records, one per traveller
+    per leg) or a ``Rejected`` with the reason; ``zones`` places local departure times."""
+
+    zones: ZoneLookup
+    strict_counts: bool = True
+    kind: str = field(default="pnrgov", init=False)
+
+    def read(self, path: Path, context: LoadContext) -> Iterator[ReadResult]:
+        return read_messages(
+            path,
+            "pnrgov",
+            self.strict_counts,
+            lambda message: parse_pnrgov(message, context, self.zones),
+        )
