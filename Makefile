@@ -18,13 +18,19 @@ $(STAMP): pyproject.toml constraints.txt
 		|| { echo "the install into $(VENV) is incomplete"; exit 1; }
 	@rm -f $(VENV)/.installed-* && touch $@
 
-# Start the embedded store, bring its schema up to date, and say what is running and where.
+# OpenFlights reference data, where the shared samples sit beside the checkout.
+REFERENCE := $(wildcard ../shared/data/openflights)
+
+# Start the embedded store, bring its schema up to date, load a demo region (generated once)
+# and the reference data, and say what is running and where.
 run: venv
 	@$(BIN)/clew db start
 	@$(BIN)/clew migrate
+	@$(BIN)/clew demo $(if $(REFERENCE),--reference $(REFERENCE))
 	@echo
-	@echo "The embedded store is running. Try:"
-	@echo "  $(BIN)/clew query 'MATCH (m:ClewMigration) RETURN m.id, m.name, m.applied_at'"
+	@echo "The embedded store is running with the demo region loaded. Try:"
+	@echo "  $(BIN)/clew query 'MATCH (r:Record) RETURN labels(r)[1] AS kind, count(r) AS n ORDER BY n DESC'"
+	@echo "  $(BIN)/clew query 'MATCH (r:IntelReportRecord) WHERE \"CSAE\" IN r.tags RETURN r.report_ref, r.text LIMIT 3'"
 	@echo "  $(BIN)/clew db status        $(BIN)/clew db stop"
 
 # The whole suite as CI runs it: lint, strict types, tests (warnings are errors).

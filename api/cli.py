@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from api.commands import db, generate, load, migrate, query
+from api.commands import db, demo, generate, load, migrate, query
 from api.console import err
 from schema.errors import ClewError
 
@@ -26,6 +26,7 @@ app.command("migrate")(migrate.migrate)
 app.command("query")(query.query)
 app.command("load")(load.load)
 app.command("generate")(generate.generate)
+app.command("demo")(demo.demo)
 
 
 def main(argv: list[str] | None = None) -> int:

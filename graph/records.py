@@ -1,4 +1,5 @@
-"""Writing source records: created, rewritten when their raw row changed, otherwise untouched."""
+"""Writing what a load reads: source records (created, rewritten when their raw row changed,
+otherwise untouched) and reference entities (merged on their deterministic id)."""
 
 from __future__ import annotations
 
@@ -40,3 +41,13 @@ def write_records(
     created = result.counters.nodes_created
     updated = int(result.single())
     return RecordWrite(created=created, updated=updated, unchanged=len(rows) - created - updated)
+
+
+def write_entities(store: GraphStore, label: str, rows: Sequence[Mapping[str, Any]]) -> RecordWrite:
+    """Upsert one batch of reference entities (airports, airlines) of one label: the newest
+    reference file's values win. ``unchanged`` is not known for entities and stays 0."""
+    if not rows:
+        return RecordWrite()
+    summary = store.upsert_nodes(label, rows, batch_size=max(len(rows), 1))
+    created = summary.counters.nodes_created
+    return RecordWrite(created=created, updated=summary.written - created)

@@ -44,7 +44,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import TypeAdapter, ValidationError
 
-from loaders.reading import LoadContext, RawRow, Rejected, iter_csv
+from loaders.reading import (
+    LoadContext,
+    RawRow,
+    ReferenceParsed,
+    ReferenceResult,
+    Rejected,
+    iter_csv,
+)
 from schema.base import AirlineDesignator
 from schema.entities import Airline, Airport, Entity
 
@@ -167,27 +174,6 @@ def localise(zones: ZoneLookup, airport: str, local: datetime) -> tuple[datetime
 
 
 # --- readers ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ReferenceParsed:
-    """A reference row that was read, with the entities it yields (possibly none)."""
-
-    row: RawRow
-    entities: tuple[Entity, ...]
-    warnings: tuple[str, ...] = ()
-
-
-ReferenceResult = ReferenceParsed | Rejected
-
-
-class ReferenceReader(Protocol):
-    """Reads one kind of reference file into entities (``clew load KIND``)."""
-
-    @property
-    def kind(self) -> str: ...
-
-    def read(self, path: Path, context: LoadContext) -> Iterator[ReferenceResult]: ...
 
 
 def read_countries(path: Path) -> dict[str, str]:

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from graph.records import RecordWrite, write_records
+from graph.records import RecordWrite, write_entities, write_records
 from graph.store import GraphStore
-from loaders.reading import LoadContext, Reader, Rejected
+from loaders.reading import LoadContext, Parsed, Reader, ReferenceReader, Rejected
 
 _NUMBERS = re.compile(r"\d+")
 
@@ -57,6 +57,8 @@ class LoadSummary:
     files: tuple[str, ...]
     read: int
     records: int
+    entities: int
+    entities_written: RecordWrite
     rejected: int
     warnings: int
     written: RecordWrite
@@ -101,7 +103,7 @@ class _Rejects:
 
 
 def run_load(
-    reader: Reader,
+    reader: Reader | ReferenceReader,
     paths: Iterable[Path],
     context: LoadContext,
     *,
@@ -119,17 +121,23 @@ def run_load(
     reasons: Counter[str] = Counter()
     warnings: list[str] = []
     batch: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    entity_batch: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    entities = 0
+    entities_written = RecordWrite()
     pending = 0
     written = RecordWrite()
     batches = 0
     files: list[str] = []
 
     def flush() -> None:
-        nonlocal pending, written, batches
+        nonlocal pending, written, entities_written, batches
         if store is not None:
             for label, rows in batch.items():
                 written = written + write_records(store, label, rows)
+            for label, rows in entity_batch.items():
+                entities_written = entities_written + write_entities(store, label, rows)
         batch.clear()
+        entity_batch.clear()
         if pending:
             batches += 1
         pending = 0
@@ -152,10 +160,16 @@ def run_load(
                         warnings.extend(
                             f"{item.row.file}:{item.row.line}: {w}" for w in item.warnings
                         )
-                for record in item.records:
-                    batch[record.label].append(record.node_properties())
-                    progress.records += 1
-                    pending += 1
+                if isinstance(item, Parsed):
+                    for record in item.records:
+                        batch[record.label].append(record.node_properties())
+                        progress.records += 1
+                        pending += 1
+                else:
+                    for entity in item.entities:
+                        entity_batch[entity.label].append(entity.node_properties())
+                        entities += 1
+                        pending += 1
                 if pending >= batch_size:
                     flush()
         flush()
@@ -166,6 +180,8 @@ def run_load(
         files=tuple(files),
         read=progress.read,
         records=progress.records,
+        entities=entities,
+        entities_written=entities_written,
         rejected=progress.rejected,
         warnings=progress.warnings,
         written=written,

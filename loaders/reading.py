@@ -6,6 +6,9 @@ Nothing read is dropped silently: every row the reader consumed comes out as one
 The pipeline (``clew load``) gives readers a ``LoadContext`` that says which source and load
 batch the rows belong to, and writes what they yield to the graph and the reject file.
 
+Reference data (airports, airlines) is read the same way into entities rather than records:
+``ReferenceParsed`` carries them.
+
 Line numbers are 1-based and point at the first physical line of the row (a CSV row with a
 quoted newline spans several lines; an EDIFACT message spans many segments).
 """
@@ -20,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from schema.entities import Entity
 from schema.grading import Grading, Sensitivity
 from schema.ids import raw_hash
 from schema.provenance import Provenance
@@ -86,6 +90,27 @@ class Reader(Protocol):
     def kind(self) -> str: ...
 
     def read(self, path: Path, context: LoadContext) -> Iterator[ReadResult]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceParsed:
+    """A reference row that was read, with the entities it yields (possibly none)."""
+
+    row: RawRow
+    entities: tuple[Entity, ...]
+    warnings: tuple[str, ...] = ()
+
+
+ReferenceResult = ReferenceParsed | Rejected
+
+
+class ReferenceReader(Protocol):
+    """Reads one kind of reference file into entities (``clew load KIND``)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    def read(self, path: Path, context: LoadContext) -> Iterator[ReferenceResult]: ...
 
 
 def iter_lines(path: Path) -> Iterator[RawRow | Rejected]:

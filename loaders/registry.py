@@ -16,13 +16,18 @@ from loaders.ch_officers import OfficersReader
 from loaders.ch_psc import PscReader
 from loaders.column_mapping import ColumnMapping, Layout, load_column_mapping
 from loaders.intel_reports import REPORTS, IntelReportReader
-from loaders.openflights import AirportTimezones
+from loaders.openflights import (
+    AirlinesReader,
+    AirportsReader,
+    AirportTimezones,
+    read_countries,
+)
 from loaders.passengers_csv import PASSENGERS, PassengersReader
 from loaders.paxlst import PaxlstReader
 from loaders.people import MISSING, PEOPLE, MissingEpisodeReader, PeopleReader
 from loaders.phones import CALLS, SUBSCRIBERS, CallReader, SubscriberReader
 from loaders.pnrgov import PnrgovReader
-from loaders.reading import Reader
+from loaders.reading import Reader, ReferenceReader
 from schema.errors import ConfigError
 
 
@@ -36,6 +41,8 @@ class ReaderOptions:
     """OpenFlights airports.dat: the time zones that place local departure times."""
     lenient_counts: bool = False
     """EDIFACT: a wrong segment count is a warning, not a rejected message."""
+    countries: Path | None = None
+    """OpenFlights countries.dat: country names to ISO codes, for airports."""
 
     def zones(self, kind: str, *, required: bool) -> AirportTimezones | None:
         if self.airports is None:
@@ -54,7 +61,7 @@ class Kind:
     source: str
     description: str
     layout: Layout | None
-    build: Callable[[ColumnMapping, ReaderOptions], Reader]
+    build: Callable[[ColumnMapping, ReaderOptions], Reader | ReferenceReader]
 
 
 KINDS: dict[str, Kind] = {
@@ -82,6 +89,10 @@ KINDS: dict[str, Kind] = {
              lambda m, o: PaxlstReader(_zones(o, "paxlst"), strict_counts=not o.lenient_counts)),
         Kind("pnrgov", "pnrgov", "IATA PNRGOV passenger name records", None,
              lambda m, o: PnrgovReader(_zones(o, "pnrgov"), strict_counts=not o.lenient_counts)),
+        Kind("airports", "openflights", "OpenFlights airports.dat (reference data, ODbL)", None,
+             lambda m, o: AirportsReader(read_countries(o.countries) if o.countries else {})),
+        Kind("airlines", "openflights", "OpenFlights airlines.dat (reference data, ODbL)", None,
+             lambda m, o: AirlinesReader()),
     )
 }  # fmt: skip
 
@@ -92,7 +103,7 @@ def _zones(options: ReaderOptions, kind: str) -> AirportTimezones:
     return zones
 
 
-def reader_for(kind: str, options: ReaderOptions) -> Reader:
+def reader_for(kind: str, options: ReaderOptions) -> Reader | ReferenceReader:
     """The reader for ``kind``, configured; ``ConfigError`` says what is wrong."""
     spec = KINDS.get(kind)
     if spec is None:

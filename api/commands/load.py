@@ -32,7 +32,7 @@ def _aware(text: str | None) -> datetime | None:
     return value
 
 
-def _require_migrated(store: GraphStore) -> None:
+def require_migrated(store: GraphStore) -> None:
     # Without the schema's indexes every MERGE scans its label: a load would still be correct
     # but quadratic, hours instead of seconds on a real file.
     current = plan(store, discover())
@@ -53,8 +53,14 @@ def print_summary(summary: LoadSummary) -> None:
         "rows read",
         f"{summary.read:,} in {summary.seconds:.1f} s ({summary.rows_per_s:,.0f} rows/s)",
     )
-    table.add_row("records", f"{summary.records:,}")
-    if not summary.dry_run:
+    if summary.entities or not summary.records:
+        table.add_row("reference entities", f"{summary.entities:,}")
+    if summary.records or not summary.entities:
+        table.add_row("records", f"{summary.records:,}")
+    if not summary.dry_run and summary.entities:
+        e = summary.entities_written
+        table.add_row("entities in the graph", f"{e.created:,} new, {e.updated:,} updated")
+    if not summary.dry_run and summary.records:
         w = summary.written
         table.add_row(
             "in the graph",
@@ -97,6 +103,10 @@ def load(
         Path | None,
         typer.Option("--airports", help="passengers, paxlst, pnrgov: OpenFlights airports.dat."),
     ] = None,
+    countries: Annotated[
+        Path | None,
+        typer.Option("--countries", help="airports: OpenFlights countries.dat (ISO codes)."),
+    ] = None,
     lenient_counts: Annotated[
         bool,
         typer.Option("--lenient-counts", help="paxlst, pnrgov: wrong segment counts only warn."),
@@ -109,6 +119,7 @@ def load(
         undated_at=_aware(undated_at),
         airports=airports,
         lenient_counts=lenient_counts,
+        countries=countries,
     )
     reader = reader_for(kind, options)
     missing = [str(p) for p in paths if not p.is_file()]
@@ -121,7 +132,7 @@ def load(
     store = None if dry_run else st.open_store()
     try:
         if store is not None:
-            _require_migrated(store)
+            require_migrated(store)
         with Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),

@@ -309,3 +309,21 @@ def test_killed_load_then_reload_gives_the_same_graph_as_one_clean_load(
         assert proc.returncode == 0, errors
     assert state("crashy") == state("clean")
     assert len(state("clean")) == 20_000
+
+
+def test_demo_generates_once_and_loads_idempotently(
+    running: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "migrate")
+    code, out, _ = run(capsys, "demo", "--persons", "600")
+    assert code == 0, out
+    assert "generating a region of 600 people" in out
+    assert "reports" in out
+    assert "calls" in out
+    first = json.loads(run(capsys, "query", "--json", "MATCH (r:Record) RETURN count(r) AS n")[1])
+    code, out, _ = run(capsys, "demo", "--persons", "600")
+    assert code == 0
+    assert "generating" not in out
+    again = json.loads(run(capsys, "query", "--json", "MATCH (r:Record) RETURN count(r) AS n")[1])
+    assert again == first
+    assert first[0]["n"] > 1_000

@@ -12,13 +12,16 @@ from loaders.openflights import (
     AirlinesReader,
     AirportsReader,
     AirportTimezones,
-    ReferenceParsed,
-    ReferenceReader,
-    ReferenceResult,
     localise,
     read_countries,
 )
-from loaders.reading import LoadContext, Rejected
+from loaders.reading import (
+    LoadContext,
+    ReferenceParsed,
+    ReferenceReader,
+    ReferenceResult,
+    Rejected,
+)
 from schema.entities import Airline, Airport
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from graph.store import GraphStore
+from loaders.openflights import AirportsReader
 from loaders.people import PeopleReader
 from loaders.pipeline import LoadProgress, reason_class, run_load
 from loaders.reading import LoadContext
@@ -125,3 +126,25 @@ def test_reason_classes_drop_particulars() -> None:
 
 def test_progress_rate() -> None:
     assert LoadProgress().rows_per_s == 0.0
+
+
+AIRPORTS = (
+    '507,"London Heathrow Airport","London","United Kingdom","LHR","EGLL",51.4706,-0.461941,'
+    '83,0,"E","Europe/London","airport","OurAirports"\n'
+    '1,"No Code Field","Goroka","Papua New Guinea",\\N,"AYGA",-6.08,145.39,5282,10,"U",'
+    '"Pacific/Port_Moresby","airport","OurAirports"\n'
+    "not,enough,columns\n"
+)
+
+
+def test_reference_entities_are_merged_and_rejects_kept(store: GraphStore, tmp_path: Path) -> None:
+    path = tmp_path / "airports.dat"
+    path.write_text(AIRPORTS, encoding="utf-8")
+    summary = run_load(
+        AirportsReader(), [path], context(), store=store, reject_file=tmp_path / "r.jsonl"
+    )
+    assert (summary.read, summary.entities, summary.records, summary.rejected) == (3, 1, 0, 1)
+    assert summary.entities_written.created == 1
+    again = run_load(AirportsReader(), [path], context(), store=store)
+    assert (again.entities_written.created, again.entities_written.updated) == (0, 1)
+    assert store.read("MATCH (a:Airport) RETURN a.iata").rows == (("LHR",),)

@@ -1,0 +1,704 @@
+"""Rows/s of ``clew load`` end to end against the raw write of the same final rows, side by side.
+
+Issue 3: loading the generated region (parse, normalise, write) should reach at least half the
+raw write rate of the same rows (loader/raw >= 0.5). Usage (from the repository root)::
+
+    .venv/bin/python bench/load.py [--persons N] [--seed S] [--repeats R] [--quick]
+                                   [--out bench/RESULTS.md]
+
+The script generates the region once into a temporary directory (``loaders.generate``,
+untimed) and starts its own embedded server (``appendfsync always``, as Clew runs it) in a
+fresh directory under /tmp; both are removed at the end. For each source file of the region,
+each repeat loads it twice, each time into its own fresh graph migrated beforehand
+(``migrations.apply``, untimed), as a real load runs on a migrated graph:
+
+``loader``
+    ``loaders.pipeline.run_load`` with the kind's reader (``loaders.registry.reader_for``), a
+    durable ``FalkorStore`` and batches of 5,000 rows: reading, parsing, normalising,
+    ``Record.node_properties``, encoding and writing are all timed.
+``raw``
+    The same final rows, collected beforehand (untimed) from the same reader and context,
+    grouped by record label in the loader's batch order and encoded by
+    ``graph.params.encode_params``, written with the falkordb client's own ``GRAPH.QUERY``
+    (its parameter header, ``--compact``, reply parsed by ``QueryResult``, as ``Graph.query``
+    does) and ``WAITAOF 1 0`` in the same pipeline, the loader's Cypher
+    (``graph.cypher.upsert_records``): one round trip per statement, as the loader sends.
+
+The two take turns first from one repeat (and source) to the next, so the machine's background
+load falls on both alike; the graphs are deleted and the AOF rewritten between repeats, with
+automatic AOF rewrites off while measuring. A source's rows are frozen out of the garbage
+collector's reach (``gc.freeze``) while it is measured. The ratio counts (raw seconds over
+loader seconds for the same records); absolute rates vary with the machine and its load.
+
+Memory: the peak RSS (``ru_maxrss``) of a separate loader process that loads the whole region
+(as ``clew load`` would, one source after another), the ``tracemalloc`` peak of one loader run
+of ``people.csv`` in this process, and the server's ``used_memory_peak_human``. When a source
+misses the target, one loader run of it is profiled (cProfile) and its top functions reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import cProfile
+import gc
+import json
+import os
+import platform
+import pstats
+import re
+import resource
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+from falkordb import FalkorDB
+from falkordb.query_result import QueryResult
+
+from graph import cypher
+from graph.embedded import EmbeddedServer
+from graph.falkor import WAITAOF_TIMEOUT_MS, FalkorStore
+from graph.params import encode_params
+from loaders.generate import SOURCES, generate_region
+from loaders.pipeline import LoadSummary, run_load
+from loaders.reading import LoadContext, Parsed
+from loaders.registry import KINDS, ReaderOptions, reader_for
+from migrations import apply, discover
+
+START: Final = "<!-- load:start -->"
+END: Final = "<!-- load:end -->"
+HEADER: Final = (
+    "# Benchmark results\n\n"
+    "Each benchmark measures its variants interleaved in one run on one machine: the ratios "
+    "between them are the figures that count; absolute rates vary with the machine.\n"
+)
+VARIANTS: Final = ("loader", "raw")
+TARGET: Final = 0.5
+BATCH: Final = 5_000
+DEFAULT_PERSONS: Final = 100_000
+QUICK_PERSONS: Final = 5_000
+DEFAULT_SEED: Final = 7
+LOADED_AT: Final = datetime(2024, 6, 1, 12, 0, tzinfo=UTC)
+TRACED: Final = "people.csv"
+ROOT: Final = Path(__file__).resolve().parents[1]
+
+
+def _context(kind: str) -> LoadContext:
+    return LoadContext(source=KINDS[kind].source, load_batch=f"bench-{kind}", loaded_at=LOADED_AT)
+
+
+# -- the raw rows ------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Source:
+    """One source file, and the loader's final rows of it, encoded, in its batch order."""
+
+    name: str
+    kind: str
+    path: Path
+    read: int = 0
+    records: int = 0
+    rejected: int = 0
+    statements: list[tuple[str, list[Any]]] = field(default_factory=list)
+
+
+def collect(name: str, kind: str, path: Path, batch_size: int = BATCH) -> Source:
+    """Read ``path`` as ``run_load`` does and keep the rows it would write, statement by
+    statement (one per record label per batch, labels in first-seen order), encoded."""
+    source = Source(name, kind, path)
+    batch: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    pending = 0
+
+    def flush() -> None:
+        nonlocal pending
+        for label, rows in batch.items():
+            source.statements.append((label, encode_params({"rows": rows})["rows"]))
+        batch.clear()
+        pending = 0
+
+    for item in reader_for(kind, ReaderOptions()).read(path, _context(kind)):
+        source.read += 1
+        if not isinstance(item, Parsed):
+            source.rejected += 1
+            continue
+        for record in item.records:
+            batch[record.label].append(record.node_properties())
+            source.records += 1
+            pending += 1
+        if pending >= batch_size:
+            flush()
+    flush()
+    return source
+
+
+# -- the two variants --------------------------------------------------------------------------
+
+
+class Bench:
+    """One embedded server, fresh migrated graphs, and the two timed loads."""
+
+    def __init__(self, server: EmbeddedServer) -> None:
+        conn = server.connection()
+        self.server = server
+        self.socket = str(conn.socket)
+        self.password = conn.password
+        self.raw_db: Any = FalkorDB(unix_socket_path=self.socket, password=self.password)
+        self.admin: Any = self.raw_db.connection
+
+    def store(self, graph: str) -> FalkorStore:
+        return FalkorStore.connect(
+            graph=graph, unix_socket_path=self.socket, password=self.password, durable=True
+        )
+
+    def migrated(self, graph: str) -> FalkorStore:
+        """A store on a fresh graph with every migration step applied."""
+        store = self.store(graph)
+        try:
+            apply(store, discover())
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def run_loader(self, graph: str, source: Source) -> tuple[float, LoadSummary]:
+        store = self.migrated(graph)
+        try:
+            reader = reader_for(source.kind, ReaderOptions())
+            context = _context(source.kind)
+            t0 = time.perf_counter()
+            summary = run_load(reader, [source.path], context, store=store, batch_size=BATCH)
+            seconds = time.perf_counter() - t0
+        finally:
+            store.close()
+        _expect(summary.records, source.records, f"loader {source.name} records")
+        _expect(summary.written.created, source.records, f"loader {source.name} created")
+        return seconds, summary
+
+    def run_raw(self, graph: str, source: Source) -> float:
+        self.migrated(graph).close()
+        raw = self.raw_db.select_graph(graph)
+        conn = self.raw_db.connection
+        queries = {label: cypher.upsert_records(label) for label, _ in source.statements}
+        created = 0
+        t0 = time.perf_counter()
+        for label, rows in source.statements:
+            # Graph.query's own command, with WAITAOF in the same pipeline, as the store sends.
+            command = [
+                "GRAPH.QUERY",
+                graph,
+                raw._build_params_header({"rows": rows}) + queries[label],
+                "--compact",
+            ]
+            pipe = conn.pipeline(transaction=False)
+            pipe.execute_command(*command)
+            pipe.execute_command("WAITAOF", 1, 0, WAITAOF_TIMEOUT_MS)
+            replies = pipe.execute()
+            result = QueryResult(raw, replies[0])
+            if int(replies[1][0]) < 1:
+                raise RuntimeError(f"WAITAOF did not confirm the write: {replies[1]!r}")
+            created += result.nodes_created
+        seconds = time.perf_counter() - t0
+        _expect(created, source.records, f"raw {source.name} created")
+        return seconds
+
+    def cleanup(self, graphs: Sequence[str]) -> None:
+        """Delete the graphs and rewrite the AOF, so that the next round starts alike."""
+        for graph in graphs:
+            with contextlib.suppress(Exception):  # a graph that was never written
+                self.admin.execute_command("GRAPH.DELETE", graph)
+        self.admin.bgrewriteaof()
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            info = self.admin.info("persistence")
+            if not info["aof_rewrite_in_progress"] and not info["aof_rewrite_scheduled"]:
+                return
+            time.sleep(0.05)
+        raise RuntimeError("the AOF rewrite between rounds did not finish")
+
+
+def _expect(got: int, want: int, what: str) -> None:
+    if got != want:
+        raise RuntimeError(f"{what}: {got}, {want} expected")
+
+
+# -- measuring ---------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Case:
+    """One source's measurements: seconds per variant, per repeat."""
+
+    name: str
+    kind: str
+    read: int
+    records: int
+    rejected: int
+    statements: int
+    seconds: dict[str, list[float]] = field(default_factory=lambda: {v: [] for v in VARIANTS})
+
+    @property
+    def ratio(self) -> list[float]:
+        """loader/raw rate for the same records = raw seconds / loader seconds, per repeat."""
+        return [r / lo for lo, r in zip(self.seconds["loader"], self.seconds["raw"], strict=True)]
+
+    def rate(self, variant: str, rows: int | None = None) -> float:
+        """Median rows/s (records unless ``rows`` is given)."""
+        n = self.records if rows is None else rows
+        return statistics.median(n / s for s in self.seconds[variant])
+
+
+def measure(
+    bench: Bench, region: Path, repeats: int, log: Callable[[str], None]
+) -> list[Case]:
+    cases = []
+    for index, (name, kind) in enumerate(SOURCES.items()):
+        source = collect(name, kind, region / name)
+        case = Case(
+            name, kind, source.read, source.records, source.rejected, len(source.statements)
+        )
+        gc.collect()
+        gc.freeze()
+        try:
+            for repeat in range(repeats):
+                order = VARIANTS if (repeat + index) % 2 == 0 else tuple(reversed(VARIANTS))
+                tag = uuid.uuid4().hex[:6]
+                graphs = {v: f"bench_load_{v}_{kind}_{repeat}_{tag}" for v in VARIANTS}
+                try:
+                    for variant in order:
+                        if variant == "loader":
+                            seconds, _ = bench.run_loader(graphs[variant], source)
+                        else:
+                            seconds = bench.run_raw(graphs[variant], source)
+                        case.seconds[variant].append(seconds)
+                finally:
+                    bench.cleanup(list(graphs.values()))
+                log(
+                    f"{name} repeat {repeat + 1}/{repeats}: loader "
+                    f"{source.records / case.seconds['loader'][-1]:,.0f} raw "
+                    f"{source.records / case.seconds['raw'][-1]:,.0f} records/s "
+                    f"(ratio {case.ratio[-1]:.2f})"
+                )
+        finally:
+            gc.unfreeze()
+            del source
+        cases.append(case)
+    return cases
+
+
+def region_ratio(cases: Sequence[Case]) -> list[float]:
+    """Per repeat, the whole region: raw seconds over loader seconds, summed over sources."""
+    repeats = len(cases[0].seconds["loader"])
+    return [
+        sum(c.seconds["raw"][r] for c in cases) / sum(c.seconds["loader"][r] for c in cases)
+        for r in range(repeats)
+    ]
+
+
+# -- memory and profile ------------------------------------------------------------------------
+
+
+def loader_process_peak(data_dir: Path, region: Path, log: Callable[[str], None]) -> dict[str, Any]:
+    """Load the whole region in a separate process (this script with ``--loader-process``) into
+    a fresh migrated graph and return what it reports: its peak RSS and its rows."""
+    graph = f"bench_load_process_{uuid.uuid4().hex[:6]}"
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    done = subprocess.run(
+        [sys.executable, __file__, "--loader-process", str(data_dir), graph, str(region)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    report: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    report["graph"] = graph
+    log(
+        f"loader process: {report['read']:,} rows in {report['seconds']:.0f} s, "
+        f"peak RSS {report['maxrss_kib'] / 1024:.0f} MiB"
+    )
+    return report
+
+
+def _loader_process(data_dir: Path, graph: str, region: Path) -> int:
+    """The child of ``loader_process_peak``: load every source, print a JSON line."""
+    server = EmbeddedServer(data_dir)
+    conn = server.connection()
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    store = FalkorStore.connect(
+        graph=graph, unix_socket_path=str(conn.socket), password=conn.password, durable=True
+    )
+    read = 0
+    t0 = time.perf_counter()
+    try:
+        apply(store, discover())
+        for name, kind in SOURCES.items():
+            reader = reader_for(kind, ReaderOptions())
+            summary = run_load(reader, [region / name], _context(kind), store=store)
+            read += summary.read
+    finally:
+        store.close()
+    report = {
+        "read": read,
+        "seconds": time.perf_counter() - t0,
+        "baseline_kib": baseline,
+        "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    }
+    print(json.dumps(report))
+    return 0
+
+
+def traced_peak(bench: Bench, region: Path) -> tuple[int, float]:
+    """tracemalloc peak (bytes) of one loader run of ``TRACED``, and its rows read."""
+    graph = f"bench_load_traced_{uuid.uuid4().hex[:6]}"
+    store = bench.migrated(graph)
+    kind = SOURCES[TRACED]
+    try:
+        tracemalloc.start()
+        try:
+            summary = run_load(
+                reader_for(kind, ReaderOptions()),
+                [region / TRACED],
+                _context(kind),
+                store=store,
+                batch_size=BATCH,
+            )
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    finally:
+        store.close()
+        bench.cleanup([graph])
+    return peak, summary.read
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    name: str
+    total_s: float
+    wait_s: float  # in recv_into: the server's work and the fsync
+    top: list[tuple[str, int, float, float]]  # function, calls, own s, cumulative s
+    focus: list[tuple[str, float]]  # named functions' cumulative seconds
+
+
+_FOCUS: Final = (
+    ("parse (reader.read)", "loaders", "read"),
+    ("Record.node_properties", "records.py", "node_properties"),
+    ("raw_hash", "reading.py", "raw_hash"),
+    ("params_header (encode)", "falkor_params.py", "params_header"),
+    ("store.write (round trip)", "falkor.py", "_write"),
+)
+
+
+def profile_loader(bench: Bench, region: Path, name: str, top: int = 12) -> Profile:
+    """cProfile of one loader run of ``name`` into a fresh migrated graph, client side."""
+    graph = f"bench_load_profile_{uuid.uuid4().hex[:6]}"
+    kind = SOURCES[name]
+    store = bench.migrated(graph)
+    profiler = cProfile.Profile()
+    try:
+        reader = reader_for(kind, ReaderOptions())
+        profiler.enable()
+        run_load(reader, [region / name], _context(kind), store=store, batch_size=BATCH)
+        profiler.disable()
+    finally:
+        store.close()
+        bench.cleanup([graph])
+    stats = pstats.Stats(profiler)
+    table: dict[tuple[str, int, str], tuple[int, int, float, float, Any]] = stats.stats  # type: ignore[attr-defined]
+    focus = []
+    for title, file_part, func in _FOCUS:
+        # the outermost matching frame: the largest cumulative time among matches
+        hits = [ct for (f, _, fn), (_, _, _, ct, _) in table.items() if fn == func and file_part in f]
+        focus.append((title, max(hits, default=0.0)))
+    wait = sum(tt for (f, _, fn), (_, _, tt, _, _) in table.items() if "recv_into" in fn)
+    rows = sorted(table.items(), key=lambda kv: kv[1][2], reverse=True)[:top]
+    return Profile(
+        name=name,
+        total_s=float(stats.total_tt),  # type: ignore[attr-defined]
+        wait_s=wait,
+        top=[(_where(key), nc, tt, ct) for key, (_, nc, tt, ct, _) in rows],
+        focus=focus,
+    )
+
+
+def _where(key: tuple[str, int, str]) -> str:
+    file, line, func = key
+    if file == "~":
+        return func
+    parts = Path(file).parts
+    short = "/".join(
+        parts[parts.index("site-packages") + 1 :] if "site-packages" in parts else parts[-2:]
+    )
+    return f"{short}:{line} {func}"
+
+
+def machine_facts(bench: Bench) -> dict[str, str]:
+    info = bench.admin.info("server")
+    memory = bench.admin.info("memory")
+    cpu = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    fs = "unknown filesystem"
+    with contextlib.suppress(OSError):
+        root = bench.server.paths.root
+        best = ""
+        for line in Path("/proc/mounts").read_text().splitlines():
+            dev, mnt, kind = line.split()[:3]
+            if str(root).startswith(mnt) and len(mnt) >= len(best):
+                best, fs = mnt, f"{kind} ({dev} on {mnt})"
+    pid = bench.server.status().pid
+    hwm = "unknown"
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                hwm = f"{int(line.split()[1]) / 1024:.0f} MiB"
+    return {
+        "cpus": f"{len(os.sched_getaffinity(0))} usable of {os.cpu_count()} ({cpu})",
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "server": f"FalkorDB on Redis {info.get('redis_version')}",
+        "data_dir": f"{bench.server.paths.root} on {fs}",
+        "used_memory_peak": str(memory.get("used_memory_peak_human")),
+        "server_hwm": hwm,
+    }
+
+
+# -- reporting ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    command: str
+    persons: int
+    seed: int
+    repeats: int
+    seconds: float
+    generate_s: float
+    cases: list[Case]
+    facts: dict[str, str]
+    process: dict[str, Any]
+    bench_maxrss_kib: int
+    traced: tuple[int, float]
+    profiles: list[Profile]
+
+
+def _spread(values: Sequence[float]) -> str:
+    return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
+
+
+def render(r: Report) -> str:
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    f = r.facts
+    p = r.process
+    read = sum(c.read for c in r.cases)
+    records = sum(c.records for c in r.cases)
+    lines = [
+        START,
+        "## load: `clew load` end to end vs the raw write of the same rows",
+        "",
+        f"`{r.command}` on {now}: the region of {r.persons:,} persons (seed {r.seed}, generated "
+        f"in {r.generate_s:.0f} s, untimed), {read:,} rows in {len(r.cases)} source files; "
+        f"{r.repeats} repeat(s) per source and variant, each into a fresh graph migrated "
+        f"beforehand (untimed); the order of the two variants alternates from one repeat and "
+        f"source to the next; {r.seconds:.0f} s in all.",
+        "",
+        f"- CPUs: {f['cpus']}; {f['os']}; Python {f['python']}",
+        f"- {f['server']}; data dir {f['data_dir']}; `appendfsync always` + `WAITAOF` on both "
+        "sides",
+        "",
+        "Variants: **loader** = `run_load(reader, [file], context, store=FalkorStore(durable), "
+        f"batch_size={BATCH:,})`: reading, parsing, normalising, `node_properties`, encoding "
+        "and the durable writes, all timed; **raw** = the same final rows, collected and "
+        "encoded beforehand, in the loader's batch order (one statement per record label per "
+        "batch), sent with the falkordb client's own `GRAPH.QUERY` and `WAITAOF 1 0` in one "
+        "pipeline, the loader's Cypher (`cypher.upsert_records`). Rates are medians; "
+        "**loader/raw** is raw seconds over loader seconds for the same records, median of the "
+        "per-repeat pairs (min-max).",
+        "",
+        "| source | kind | rows read | records | statements | loader rows/s | "
+        "loader records/s | raw records/s | **loader/raw** |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for c in r.cases:
+        lines.append(
+            f"| `{c.name}` | {c.kind} | {c.read:,} | {c.records:,} | {c.statements:,} "
+            f"| {c.rate('loader', c.read):,.0f} | {c.rate('loader'):,.0f} "
+            f"| {c.rate('raw'):,.0f} | **{_spread(c.ratio)}** |"
+        )
+    whole = region_ratio(r.cases)
+    loader_s = [sum(c.seconds["loader"][i] for c in r.cases) for i in range(r.repeats)]
+    raw_s = [sum(c.seconds["raw"][i] for c in r.cases) for i in range(r.repeats)]
+    lines.append(
+        f"| **region** | all | {read:,} | {records:,} | "
+        f"{sum(c.statements for c in r.cases):,} "
+        f"| {statistics.median(read / s for s in loader_s):,.0f} "
+        f"| {statistics.median(records / s for s in loader_s):,.0f} "
+        f"| {statistics.median(records / s for s in raw_s):,.0f} | **{_spread(whole)}** |"
+    )
+    low = [c for c in r.cases if statistics.median(c.ratio) < TARGET]
+    verdict = "met" if statistics.median(whole) >= TARGET and not low else "not met"
+    detail = (
+        "every source reaches it"
+        if not low
+        else f"{len(low)} of {len(r.cases)} source(s) below it: "
+        + ", ".join(f"`{c.name}` {statistics.median(c.ratio):.2f}" for c in low)
+    )
+    traced_bytes, traced_rows = r.traced
+    lines += [
+        "",
+        f"**Target loader/raw >= {TARGET}: {verdict}** (region {statistics.median(whole):.2f}; "
+        f"{detail}). The region's time: loader {statistics.median(loader_s):.1f} s, raw "
+        f"{statistics.median(raw_s):.1f} s (medians).",
+        "",
+        "Memory:",
+        "",
+        f"- Loader process (a separate `python` that loads the whole region, source after "
+        f"source, as `clew load` would): peak RSS (`ru_maxrss`) "
+        f"{p['maxrss_kib'] / 1024:.0f} MiB, of which {p['baseline_kib'] / 1024:.0f} MiB before "
+        f"the first row (interpreter and imports); {p['read']:,} rows in {p['seconds']:.0f} s.",
+        f"- `tracemalloc` peak of one loader run of `{TRACED}` ({traced_rows:,} rows, batches "
+        f"of {BATCH:,}): {traced_bytes / 2**20:.1f} MiB.",
+        f"- This benchmark's own process: peak RSS {r.bench_maxrss_kib / 1024:.0f} MiB (it "
+        "holds one source's pre-collected raw rows at a time).",
+        f"- Server: `used_memory_peak_human` {f['used_memory_peak']}, peak RSS (VmHWM) "
+        f"{f['server_hwm']}.",
+    ]
+    for prof in r.profiles:
+        lines += [
+            "",
+            f"Client-side cProfile of one loader run of `{prof.name}`: {prof.total_s:.1f} s "
+            f"(profiling inflates Python time), of which waiting for the server (`recv_into`) "
+            f"{prof.wait_s:.1f} s. Cumulative: "
+            + "; ".join(f"{title} {s:.1f} s" for title, s in prof.focus)
+            + ". Top functions by own time:",
+            "",
+            "| function | calls | own s | cumulative s |",
+            "|---|---:|---:|---:|",
+        ]
+        lines += [f"| `{name}` | {nc:,} | {tt:.3f} | {ct:.3f} |" for name, nc, tt, ct in prof.top]
+    lines.append(END)
+    return "\n".join(lines) + "\n"
+
+
+def write_section(path: Path, section: str) -> None:
+    """Replace the load section of ``path`` (appended, or created with its header, if absent)."""
+    text = path.read_text(encoding="utf-8") if path.exists() else HEADER
+    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END) + r"\n?", re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+# -- entry point -------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def workspace() -> Iterator[tuple[EmbeddedServer, Path]]:
+    """A private server and a region directory in a fresh short directory under /tmp, stopped
+    and removed at the end."""
+    root = Path(tempfile.mkdtemp(prefix="clew-load-", dir="/tmp"))
+    server = EmbeddedServer(root / "data")
+    try:
+        server.start()
+        yield server, root / "region"
+    finally:
+        try:
+            server.stop()
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    p.add_argument(
+        "--persons", type=int, help=f"persons in the generated region [{DEFAULT_PERSONS:,}]"
+    )
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, help=f"region seed [{DEFAULT_SEED}]")
+    p.add_argument("--repeats", type=int, default=3, help="runs per source and variant [3]")
+    p.add_argument(
+        "--quick", action="store_true", help=f"{QUICK_PERSONS:,} persons, for a quick look"
+    )
+    p.add_argument("--out", type=Path, default=Path("bench/RESULTS.md"), help="results file")
+    p.add_argument("--loader-process", nargs=3, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.persons is None:
+        args.persons = QUICK_PERSONS if args.quick else DEFAULT_PERSONS
+    if args.persons < 1 or args.repeats < 1:
+        p.error("--persons and --repeats must be at least 1")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.loader_process:
+        data_dir, graph, region_dir = args.loader_process
+        return _loader_process(Path(data_dir), graph, Path(region_dir))
+    shown = sys.argv[1:] if argv is None else list(argv)
+    command = shlex.join(["python", "bench/load.py", *shown])
+
+    def log(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    began = time.perf_counter()
+    profiles: list[Profile] = []
+    with workspace() as (server, region):
+        generated = generate_region(region, args.persons, args.seed)
+        log(f"generated {args.persons:,} persons in {generated.seconds:.1f} s")
+        bench = Bench(server)
+        bench.admin.config_set("auto-aof-rewrite-percentage", 0)
+        try:
+            cases = measure(bench, region, args.repeats, log)
+            bench_maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+            traced = traced_peak(bench, region)
+            process = loader_process_peak(server.paths.root, region, log)
+            bench.cleanup([process["graph"]])
+            for case in cases:
+                if statistics.median(case.ratio) < TARGET:
+                    log(f"profiling the loader on {case.name}")
+                    profiles.append(profile_loader(bench, region, case.name))
+            facts = machine_facts(bench)
+        finally:
+            bench.admin.config_set("auto-aof-rewrite-percentage", 100)
+            bench.admin.close()
+    report = Report(
+        command=command,
+        persons=args.persons,
+        seed=args.seed,
+        repeats=args.repeats,
+        seconds=time.perf_counter() - began,
+        generate_s=generated.seconds,
+        cases=cases,
+        facts=facts,
+        process=process,
+        bench_maxrss_kib=bench_maxrss,
+        traced=traced,
+        profiles=profiles,
+    )
+    section = render(report)
+    write_section(args.out, section)
+    print(section, end="")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
