@@ -260,9 +260,7 @@ class Case:
         return statistics.median(n / s for s in self.seconds[variant])
 
 
-def measure(
-    bench: Bench, region: Path, repeats: int, log: Callable[[str], None]
-) -> list[Case]:
+def measure(bench: Bench, region: Path, repeats: int, log: Callable[[str], None]) -> list[Case]:
     cases = []
     for index, (name, kind) in enumerate(SOURCES.items()):
         source = collect(name, kind, region / name)
@@ -397,7 +395,7 @@ class Profile:
 _FOCUS: Final = (
     ("parse (reader.read)", "loaders", "read"),
     ("Record.node_properties", "records.py", "node_properties"),
-    ("raw_hash", "reading.py", "raw_hash"),
+    ("raw_hash", "ids.py", "raw_hash"),
     ("params_header (encode)", "falkor_params.py", "params_header"),
     ("store.write (round trip)", "falkor.py", "_write"),
 )
@@ -422,7 +420,9 @@ def profile_loader(bench: Bench, region: Path, name: str, top: int = 12) -> Prof
     focus = []
     for title, file_part, func in _FOCUS:
         # the outermost matching frame: the largest cumulative time among matches
-        hits = [ct for (f, _, fn), (_, _, _, ct, _) in table.items() if fn == func and file_part in f]
+        hits = [
+            ct for (f, _, fn), (_, _, _, ct, _) in table.items() if fn == func and file_part in f
+        ]
         focus.append((title, max(hits, default=0.0)))
     wait = sum(tt for (f, _, fn), (_, _, tt, _, _) in table.items() if "recv_into" in fn)
     rows = sorted(table.items(), key=lambda kv: kv[1][2], reverse=True)[:top]
@@ -433,6 +433,16 @@ def profile_loader(bench: Bench, region: Path, name: str, top: int = 12) -> Prof
         top=[(_where(key), nc, tt, ct) for key, (_, nc, tt, ct, _) in rows],
         focus=focus,
     )
+
+
+def to_profile(cases: Sequence[Case]) -> list[str]:
+    """The sources below the target worth a profile: the worst and the one with most records."""
+    low = [c for c in cases if statistics.median(c.ratio) < TARGET]
+    if not low:
+        return []
+    worst = min(low, key=lambda c: statistics.median(c.ratio))
+    largest = max(low, key=lambda c: c.records)
+    return [largest.name] if worst is largest else [largest.name, worst.name]
 
 
 def _where(key: tuple[str, int, str]) -> str:
@@ -672,10 +682,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             traced = traced_peak(bench, region)
             process = loader_process_peak(server.paths.root, region, log)
             bench.cleanup([process["graph"]])
-            for case in cases:
-                if statistics.median(case.ratio) < TARGET:
-                    log(f"profiling the loader on {case.name}")
-                    profiles.append(profile_loader(bench, region, case.name))
+            for name in to_profile(cases):
+                log(f"profiling the loader on {name}")
+                profiles.append(profile_loader(bench, region, name))
             facts = machine_facts(bench)
         finally:
             bench.admin.config_set("auto-aof-rewrite-percentage", 100)

@@ -153,6 +153,7 @@ def _call(
         for name in ("a_number", "b_number", "duration_s"):
             cells.required(name)
         started = cells.datetime("start")
+        known = started is not None
         if started is None:
             if undated_at is None:
                 raise ValueError(
@@ -168,6 +169,7 @@ def _call(
                 "a_number": cells.phone("a_number"),
                 "b_number": cells.phone("b_number"),
                 "started_at": started,
+                "started_at_known": known,
                 "duration_s": cells.integer("duration_s", minimum=0),
                 "cell_id": cells.text("cell_id"),
                 "call_type": CallType.VOICE if kind is None else kind,

@@ -508,6 +508,11 @@ class CallRecord(Record):
     a_number: E164 = Field(description="the calling party")
     b_number: E164 = Field(description="the called party")
     started_at: UtcDatetime
+    started_at_known: bool = Field(
+        default=True,
+        description="False when the source gave no time and started_at is the extract's "
+        "declared instant (an ordering key, not when the call happened)",
+    )
     duration_s: int = Field(ge=0)
     cell_id: NonEmptyStr | None = None
     call_type: CallType = CallType.VOICE

@@ -106,6 +106,7 @@ def test_a_call_without_a_time_is_filed_under_undated_at(tmp_path: Path) -> None
     assert a.started_at == UNDATED + timedelta(microseconds=2)
     assert b.started_at == UNDATED + timedelta(microseconds=3)
     assert a.id != b.id  # two calls, two records
+    assert not a.started_at_known  # the record itself says its time is not the call's
     assert "not the call's time" in parsed[2].warnings[0]
     again, _ = read(CallReader(undated_at=UNDATED), path)
     assert call(again[2]).id == a.id  # a reload changes nothing
