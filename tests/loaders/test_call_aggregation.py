@@ -3,7 +3,6 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -13,8 +12,8 @@ from loaders.reading import LoadContext, Parsed, RawRow
 from schema.entities import Phone
 from schema.grading import Sensitivity
 from schema.records import CallRecord, CallType
+from tests.loaders.support import DATA
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 COPENHAGEN = DATA / "copenhagen_calls"
 
 T0 = datetime(2020, 4, 3, 12, 0, tzinfo=UTC)

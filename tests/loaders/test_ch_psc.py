@@ -6,16 +6,13 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pytest
-
 from loaders.ch_psc import TOTALS_KIND, PscReader
 from loaders.reading import LoadContext, Parsed, ReadResult, Rejected
 from schema.base import PartialDate
 from schema.records import PscKind, PscRecord
+from tests.loaders.support import DATA, accounted, needs_data
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 FIXTURES = DATA / "companies_house" / "psc_pipeline_fixtures"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="shared sample data not present")
 
 CONTEXT = LoadContext(
     source="companies_house", load_batch="t1", loaded_at=datetime(2026, 1, 1, tzinfo=UTC)
@@ -24,17 +21,6 @@ CONTEXT = LoadContext(
 
 def read(path: Path) -> list[ReadResult]:
     return list(PscReader().read(path, CONTEXT))
-
-
-def accounted(path: Path, results: Iterable[ReadResult]) -> None:
-    """Every line lies in exactly one result's row, or is blank or JSON punctuation."""
-    lines = path.read_bytes().splitlines()
-    seen: list[int] = []
-    for r in results:
-        seen.extend(range(r.row.line, r.row.line + r.row.text.count("\n") + 1))
-    assert len(seen) == len(set(seen))
-    rest = [n for n in range(1, len(lines) + 1) if n not in set(seen)]
-    assert all(lines[n - 1].strip(b" \t\r[],") == b"" for n in rest), rest
 
 
 def pscs(results: Iterable[ReadResult]) -> list[PscRecord]:

@@ -18,10 +18,9 @@ from loaders.edifact import (
     split_segment,
 )
 from loaders.reading import Parsed, Rejected
+from tests.loaders.support import DATA, needs_data
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 GTAS = DATA / "gtas"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="shared sample data not present")
 
 SAMPLES = {
     # file: (segments, messages); counted by splitting each file on its terminators by hand

@@ -23,10 +23,9 @@ from loaders.reading import (
     Rejected,
 )
 from schema.entities import Airline, Airport
+from tests.loaders.support import DATA, needs_data
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 OPENFLIGHTS = DATA / "openflights"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="shared sample data not present")
 
 CONTEXT = LoadContext(
     source="openflights", load_batch="t1", loaded_at=datetime(2026, 1, 1, tzinfo=UTC)

@@ -9,8 +9,8 @@ from loaders.column_mapping import ColumnMapping, HeaderError
 from loaders.phones import CallReader, SubscriberReader, copenhagen_number
 from loaders.reading import LoadContext, Parsed, Reader, ReadResult, Rejected
 from schema.records import CallRecord, CallType, PhoneSubscriberRecord
+from tests.loaders.support import DATA
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 COPENHAGEN = DATA / "copenhagen_calls"
 
 CONTEXT = LoadContext(source="telco", load_batch="b1", loaded_at=datetime(2026, 1, 1, tzinfo=UTC))

@@ -4,16 +4,13 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import pytest
-
 from loaders.openflights import AirportTimezones
 from loaders.pnrgov import PnrgovReader
 from loaders.reading import LoadContext, Parsed, ReadResult, Rejected
 from schema.records import PassengerRecord
+from tests.loaders.support import DATA, needs_data
 
-DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 PNRGOV = DATA / "gtas" / "pnrgov"
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="shared sample data not present")
 
 CONTEXT = LoadContext(source="pnr", load_batch="t1", loaded_at=datetime(2026, 1, 1, tzinfo=UTC))
 ZONES = AirportTimezones(

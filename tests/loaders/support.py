@@ -1,0 +1,26 @@
+"""What the loader tests share: where the real samples are, and line accounting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+
+from loaders.reading import ReadResult
+
+DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
+"""../shared/data beside the checkout: real public samples, never copied into the repository."""
+
+needs_data = pytest.mark.skipif(not DATA.exists(), reason="shared sample data not present")
+
+
+def accounted(path: Path, results: Iterable[ReadResult]) -> None:
+    """Every line lies in exactly one result's row, or is blank or JSON punctuation."""
+    lines = path.read_bytes().splitlines()
+    seen: list[int] = []
+    for r in results:
+        seen.extend(range(r.row.line, r.row.line + r.row.text.count("\n") + 1))
+    assert len(seen) == len(set(seen))
+    rest = [n for n in range(1, len(lines) + 1) if n not in set(seen)]
+    assert all(lines[n - 1].strip(b" \t\r[],") == b"" for n in rest), rest
