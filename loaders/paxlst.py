@@ -41,7 +41,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from loaders.column_mapping import rejection_reason
-from loaders.edifact import Message, Segment, iter_messages, parse_dtm
+from loaders.edifact import Message, Segment, iter_messages
+from loaders.edifact_dates import parse_dtm
 from loaders.normalise import normalise_phone
 from loaders.openflights import ZoneLookup, localise
 from loaders.reading import LoadContext, Parsed, RawRow, ReadResult, Rejected

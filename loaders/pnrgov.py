@@ -48,7 +48,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from loaders.column_mapping import rejection_reason
-from loaders.edifact import Message, Segment, expand_year
+from loaders.edifact import Message, Segment
+from loaders.edifact_dates import expand_year
 from loaders.openflights import ZoneLookup
 from loaders.paxlst import (
     Document,

@@ -10,13 +10,12 @@ from loaders.edifact import (
     Message,
     Segment,
     SegmentError,
-    expand_year,
     iter_messages,
     iter_segments,
-    parse_dtm,
     service_chars,
     split_segment,
 )
+from loaders.edifact_dates import expand_year, parse_dtm
 from loaders.reading import Parsed, Rejected
 from tests.loaders.support import DATA, needs_data
 
