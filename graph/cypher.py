@@ -70,3 +70,28 @@ def upsert_records(kind_label: str) -> str:
         "WITH n, row WHERE n.raw_hash <> row.raw_hash "
         "SET n += row RETURN count(n) AS written"
     )
+
+
+def upsert_asserted_edges(rel_type: str, start_label: str, end_label: str) -> str:
+    """MERGE relationships on their ``id`` between existing ends, adding each row's
+    ``record_ids`` to those already recorded (several records may assert one relationship,
+    loaded in any order, any number of times) and setting ``props``."""
+    return (
+        f"UNWIND $rows AS row "
+        f"MATCH (a{_labels(start_label)} {{id: row.start}}) "
+        f"MATCH (b{_labels(end_label)} {{id: row.end}}) "
+        f"MERGE (a)-[r:{check_identifier(rel_type)} {{id: row.id}}]->(b) "
+        "SET r += row.props "
+        "SET r.record_ids = [x IN coalesce(r.record_ids, []) WHERE NOT x IN row.record_ids]"
+        " + row.record_ids "
+        "RETURN count(r) AS written"
+    )
+
+
+def create_missing(label: str) -> str:
+    """MERGE nodes on ``id``, setting properties only on the ones created: for entities a
+    record merely names, whose other values it does not know."""
+    return (
+        f"UNWIND $rows AS row MERGE (n{_labels(label)} {{id: row.id}}) "
+        "ON CREATE SET n += row RETURN count(n) AS written"
+    )

@@ -1,5 +1,7 @@
 """Writing what a load reads: source records (created, rewritten when their raw row changed,
-otherwise untouched) and reference entities (merged on their deterministic id)."""
+otherwise untouched), entities (merged on their deterministic id; a value a source does not
+know never erases one another source gave) and asserted relationships (merged on their id, the
+records behind them accumulated)."""
 
 from __future__ import annotations
 
@@ -44,10 +46,47 @@ def write_records(
 
 
 def write_entities(store: GraphStore, label: str, rows: Sequence[Mapping[str, Any]]) -> RecordWrite:
-    """Upsert one batch of reference entities (airports, airlines) of one label: the newest
-    reference file's values win. ``unchanged`` is not known for entities and stays 0."""
+    """Upsert one batch of entities of one label. Absent (None or empty) values are left out,
+    so that a record that does not know a company's name does not erase it; a known value
+    replaces the one before. ``unchanged`` is not known for entities and stays 0."""
     if not rows:
         return RecordWrite()
-    summary = store.upsert_nodes(label, rows, batch_size=max(len(rows), 1))
+    known = [{k: v for k, v in row.items() if v is not None and v != []} for row in rows]
+    summary = store.upsert_nodes(label, known, batch_size=len(known))
     created = summary.counters.nodes_created
     return RecordWrite(created=created, updated=summary.written - created)
+
+
+def write_referenced(
+    store: GraphStore, label: str, rows: Sequence[Mapping[str, Any]]
+) -> RecordWrite:
+    """Create the entities of one label that do not exist yet; existing ones are untouched."""
+    if not rows:
+        return RecordWrite()
+    known = [{k: v for k, v in row.items() if v is not None and v != []} for row in rows]
+    result = store.write(cypher.create_missing(label), {"rows": known})
+    created = result.counters.nodes_created
+    return RecordWrite(created=created, unchanged=len(known) - created)
+
+
+def write_edges(
+    store: GraphStore,
+    rel_type: str,
+    start_label: str,
+    end_label: str,
+    rows: Sequence[Mapping[str, Any]],
+) -> tuple[int, int]:
+    """Upsert one batch of asserted relationships (``Edge.upsert_row()`` rows: ``id``,
+    ``start``, ``end``, ``props`` with ``record_ids``). Returns (written, missing ends)."""
+    if not rows:
+        return 0, 0
+    prepared = []
+    for row in rows:
+        props = dict(row["props"])
+        record_ids = list(props.pop("record_ids", ()))
+        prepared.append({**row, "props": props, "record_ids": record_ids})
+    result = store.write(
+        cypher.upsert_asserted_edges(rel_type, start_label, end_label), {"rows": prepared}
+    )
+    written = int(result.single())
+    return written, len(rows) - written

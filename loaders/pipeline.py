@@ -1,7 +1,10 @@
 """The load pipeline: a reader's rows into the graph in durable batches, rejects to a file.
 
 ``run_load`` streams: it holds one batch of records at a time, whatever the file's size. Each
-batch is written as one statement per record kind, durable before the next is read, so a load
+batch writes its records (one statement per record kind), then the keyed entities and the
+relationships the records assert (``loaders.entities``: one statement per label and per
+relationship type), then recomputes the CALLED aggregates of the phone pairs its calls touched;
+every statement is durable before the next batch is read, so a load
 killed part-way keeps every batch it finished and a reload converges on the same graph (record
 ids are deterministic and unchanged rows are left untouched). Rejected rows go to a JSON-lines
 reject file (file, line, reason, raw text) and the load goes on; every row read is counted as
@@ -20,8 +23,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from graph.records import RecordWrite, write_entities, write_records
+from graph.called import refresh_called
+from graph.records import (
+    RecordWrite,
+    write_edges,
+    write_entities,
+    write_records,
+    write_referenced,
+)
 from graph.store import GraphStore
+from loaders.mapping import writes_for
 from loaders.reading import LoadContext, Parsed, Reader, ReferenceReader, Rejected
 
 _NUMBERS = re.compile(r"\d+")
@@ -59,6 +70,9 @@ class LoadSummary:
     records: int
     entities: int
     entities_written: RecordWrite
+    edges_written: int
+    edges_missing: int
+    called_refreshed: int
     rejected: int
     warnings: int
     written: RecordWrite
@@ -102,6 +116,23 @@ class _Rejects:
             self._fh.close()
 
 
+def _merge(rows: dict[str, dict[str, Any]], entity_id: str, props: dict[str, Any]) -> None:
+    """One row per entity in a batch; a later record's known values win, absent ones do not."""
+    row = rows.setdefault(entity_id, {})
+    row.update({k: v for k, v in props.items() if v is not None and v != []})
+
+
+def _add_edge(rows: dict[str, dict[str, Any]], row: dict[str, Any]) -> None:
+    """One row per relationship in a batch, with the records of every row that asserted it."""
+    known = rows.get(row["id"])
+    if known is None:
+        rows[row["id"]] = row
+        return
+    ids = list(known["props"].get("record_ids", ()))
+    ids += [r for r in row["props"].get("record_ids", ()) if r not in ids]
+    known["props"] = {**known["props"], **row["props"], "record_ids": ids}
+
+
 def run_load(
     reader: Reader | ReferenceReader,
     paths: Iterable[Path],
@@ -121,9 +152,14 @@ def run_load(
     reasons: Counter[str] = Counter()
     warnings: list[str] = []
     batch: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    entity_batch: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    # Entities by label and id: one row each per batch, however many records name them.
+    entity_batch: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    referenced_batch: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    edge_batch: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
+    called: set[tuple[str, str]] = set()
     entities = 0
     entities_written = RecordWrite()
+    edges_written = edges_missing = called_refreshed = 0
     pending = 0
     written = RecordWrite()
     batches = 0
@@ -131,13 +167,30 @@ def run_load(
 
     def flush() -> None:
         nonlocal pending, written, entities_written, batches
+        nonlocal edges_written, edges_missing, called_refreshed
+        # Records, then the entities they name, then the relationships between them: each
+        # step's ends exist before the next is written.
         if store is not None:
             for label, rows in batch.items():
                 written = written + write_records(store, label, rows)
-            for label, rows in entity_batch.items():
-                entities_written = entities_written + write_entities(store, label, rows)
+            for label, by_id in entity_batch.items():
+                entities_written = entities_written + write_entities(
+                    store, label, list(by_id.values())
+                )
+            for label, by_id in referenced_batch.items():
+                fresh = {i: r for i, r in by_id.items() if i not in entity_batch.get(label, {})}
+                write_referenced(store, label, list(fresh.values()))
+            for (rel_type, start, end), edges in edge_batch.items():
+                done, missing = write_edges(store, rel_type, start, end, list(edges.values()))
+                edges_written += done
+                edges_missing += missing
+            if called:
+                called_refreshed += refresh_called(store, sorted(called))
         batch.clear()
         entity_batch.clear()
+        referenced_batch.clear()
+        edge_batch.clear()
+        called.clear()
         if pending:
             batches += 1
         pending = 0
@@ -165,9 +218,20 @@ def run_load(
                         batch[record.label].append(record.node_properties())
                         progress.records += 1
                         pending += 1
+                        writes = writes_for(record)
+                        for entity in writes.entities:
+                            _merge(entity_batch[entity.label], entity.id, entity.node_properties())
+                        for entity in writes.referenced:
+                            referenced_batch[entity.label].setdefault(
+                                entity.id, entity.node_properties()
+                            )
+                        for edge in writes.edges:
+                            key = (edge.rel_type, edge.start_label, edge.end_label)
+                            _add_edge(edge_batch[key], edge.upsert_row())
+                        called.update(writes.called_pairs)
                 else:
                     for entity in item.entities:
-                        entity_batch[entity.label].append(entity.node_properties())
+                        _merge(entity_batch[entity.label], entity.id, entity.node_properties())
                         entities += 1
                         pending += 1
                 if pending >= batch_size:
@@ -182,6 +246,9 @@ def run_load(
         records=progress.records,
         entities=entities,
         entities_written=entities_written,
+        edges_written=edges_written,
+        edges_missing=edges_missing,
+        called_refreshed=called_refreshed,
         rejected=progress.rejected,
         warnings=progress.warnings,
         written=written,

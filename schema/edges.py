@@ -148,6 +148,30 @@ class ResolvesTo(Edge):
         return data
 
 
+class RefersTo(Edge):
+    """A record names a keyed entity in one of its fields (its phone, its registered address,
+    the company it is an appointment to): what the record itself says, before resolution.
+
+    Entity resolution reads these links (records that share a phone) and derives the
+    entity-level relationships (``HAS_PHONE``...) of the people it builds, with the records
+    behind each; ``role`` says which field the link comes from.
+    """
+
+    rel_type: ClassVar[str] = "REFERS_TO"
+    start_labels: ClassVar[tuple[str, ...]] = ("Record",)
+    end_labels: ClassVar[tuple[str, ...]] = ENTITY_LABELS
+    id_key: ClassVar[IdKey] = IdKey("refers_to", (*_ENDS, "role"))
+
+    role: NonEmptyStr = Field(description='the field: "phone", "registered_address", "company"...')
+
+    @model_validator(mode="before")
+    @classmethod
+    def _asserted_by_start(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "record_ids" not in data and "start" in data:
+            data = {**data, "record_ids": (data["start"],)}
+        return data
+
+
 # --- people, companies and their contacts -------------------------------------------------------
 
 _HOLDERS = ("Person", "Company")
@@ -342,6 +366,7 @@ class FoundAt(Edge):
 
 EDGE_TYPES: tuple[type[Edge], ...] = (
     ResolvesTo,
+    RefersTo,
     HasPhone,
     HasEmail,
     LivesAt,

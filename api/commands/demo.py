@@ -79,16 +79,26 @@ def demo(
     finally:
         store.close()
 
-    table = Table("kind", "rows read", "loaded", "new", "unchanged", "rejected", title="demo load")
+    table = Table(
+        "kind",
+        "rows read",
+        "loaded",
+        "new",
+        "unchanged",
+        "relationships",
+        "rejected",
+        title="demo load",
+    )
     for s in summaries:
         loaded = s.records + s.entities
-        new = s.written.created + s.entities_written.created
+        new = s.written.created if s.records else s.entities_written.created
         table.add_row(
             s.kind,
             f"{s.read:,}",
             f"{loaded:,}",
             f"{new:,}",
             f"{s.written.unchanged:,}",
+            f"{s.edges_written:,}",
             f"{s.rejected:,}",
         )
     out.print(table)

@@ -60,6 +60,13 @@ def print_summary(summary: LoadSummary) -> None:
     if not summary.dry_run and summary.entities:
         e = summary.entities_written
         table.add_row("entities in the graph", f"{e.created:,} new, {e.updated:,} updated")
+    if not summary.dry_run and (summary.edges_written or summary.edges_missing):
+        line = f"{summary.edges_written:,} written"
+        if summary.edges_missing:
+            line += f", {summary.edges_missing:,} not written: an end is not in the graph"
+        if summary.called_refreshed:
+            line += f"; {summary.called_refreshed:,} CALLED recomputed from their calls"
+        table.add_row("relationships", line)
     if not summary.dry_run and summary.records:
         w = summary.written
         table.add_row(

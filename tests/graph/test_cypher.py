@@ -91,3 +91,18 @@ def test_upsert_records_rewrites_only_changed_rows() -> None:
         "ON CREATE SET n += row, n:PersonRecord "
         "WITH n, row WHERE n.raw_hash <> row.raw_hash SET n += row RETURN count(n) AS written"
     )
+
+
+def test_create_missing_sets_properties_only_on_create() -> None:
+    assert cypher.create_missing("Phone") == (
+        "UNWIND $rows AS row MERGE (n:Phone {id: row.id}) ON CREATE SET n += row "
+        "RETURN count(n) AS written"
+    )
+
+
+def test_asserted_edges_union_their_records() -> None:
+    text = cypher.upsert_asserted_edges("REGISTERED_AT", "Company", "Address")
+    assert "MERGE (a)-[r:REGISTERED_AT {id: row.id}]->(b)" in text
+    assert (
+        "[x IN coalesce(r.record_ids, []) WHERE NOT x IN row.record_ids] + row.record_ids" in text
+    )

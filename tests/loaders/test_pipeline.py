@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from graph.store import GraphStore
+from loaders.mapping import MAPPERS
 from loaders.openflights import AirportsReader
 from loaders.people import PeopleReader
 from loaders.pipeline import LoadProgress, reason_class, run_load
 from loaders.reading import LoadContext
+from schema.records import RECORD_TYPES
 
 HEADER = "nominal_ref,surname,forenames,dob,postcode,phones\n"
 
@@ -148,3 +150,25 @@ def test_reference_entities_are_merged_and_rejects_kept(store: GraphStore, tmp_p
     again = run_load(AirportsReader(), [path], context(), store=store)
     assert (again.entities_written.created, again.entities_written.updated) == (0, 1)
     assert store.read("MATCH (a:Airport) RETURN a.iata").rows == (("LHR",),)
+
+
+def test_every_record_kind_has_a_mapping() -> None:
+    assert set(MAPPERS) == set(RECORD_TYPES)
+
+
+def test_load_writes_keyed_entities_and_links(store: GraphStore, tmp_path: Path) -> None:
+    path = people_csv(tmp_path / "people.csv", [*GOOD, "N4,Other,Sam,,,07700 900123"])
+    summary = run_load(PeopleReader(), [path], context(), store=store)
+    assert summary.edges_missing == 0
+    phones = store.read("MATCH (p:Phone) RETURN p.e164 ORDER BY p.e164").rows
+    assert phones == (("+442079460000",), ("+447700900123",))
+    shared = store.read(
+        "MATCH (r:PersonRecord)-[l:REFERS_TO {role: 'phone'}]->(:Phone {e164: '+447700900123'}) "
+        "RETURN r.nominal_ref ORDER BY r.nominal_ref"
+    ).rows
+    assert shared == (("N1",), ("N4",))  # two records that share a phone, for the resolver
+    again = run_load(PeopleReader(), [path], context("b2"), store=store)
+    assert again.edges_written == summary.edges_written
+    assert (
+        store.read("MATCH ()-[l:REFERS_TO]->() RETURN count(l)").single() == summary.edges_written
+    )

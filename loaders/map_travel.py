@@ -1,0 +1,95 @@
+"""A passenger record's graph writes (``loaders.entities``): the flight, its airports and airline,
+the travel document and the booking contacts' phones and e-mails. No Person: entity resolution
+builds people from the record's ``REFERS_TO`` links.
+
+- ``Flight`` (carrier, number, local departure date), named in the record's ``flight`` field;
+  ``DEPARTS_FROM`` / ``ARRIVES_AT`` its ``Airport`` (IATA code only: reference data fills in name
+  and country, and an absent value never erases a known one) and ``OPERATED_BY`` its ``Airline``
+  (designator only). The flight's route is a fact the record asserts, so these edges carry it.
+- ``TravelDocument`` (issuing country and number), named as ``document``, when the record gives
+  both: a number without its issuing state has no key, and is left on the record.
+- ``Phone`` / ``Email`` of each booking contact, named as ``contact_phone`` / ``contact_email``.
+
+Every entity and edge takes the record's sensitivity; every edge the record's id.
+"""
+
+from __future__ import annotations
+
+from loaders.entities import GraphWrites, named
+from schema.edges import ArrivesAt, DepartsFrom, Edge, OperatedBy
+from schema.entities import Airline, Airport, Email, Entity, Flight, Phone, TravelDocument
+from schema.records import PassengerRecord
+
+
+def passenger_writes(record: PassengerRecord) -> GraphWrites:
+    """What ``record`` adds to the graph besides its own node."""
+    sensitivity = record.sensitivity
+    flight = Flight(
+        carrier=record.carrier,
+        number=record.flight_number,
+        departure_date=record.departure_date,
+        departure_airport=record.departure_airport,
+        arrival_airport=record.arrival_airport,
+        scheduled_departure=record.scheduled_departure,
+        sensitivity=sensitivity,
+    )
+    origin = Airport(iata=record.departure_airport, sensitivity=sensitivity)
+    destination = Airport(iata=record.arrival_airport, sensitivity=sensitivity)
+    airline = Airline(designator=record.carrier, sensitivity=sensitivity)
+    ids = (record.id,)
+    writes = named(record, flight, "flight")
+    writes.add(
+        GraphWrites(
+            # Named only: reference data describes airports and airlines, a passenger list
+            # creates a bare one when it is missing and never rewrites it.
+            referenced=[origin, destination, airline],
+            edges=[
+                DepartsFrom(
+                    start=flight.id, end=origin.id, record_ids=ids, sensitivity=sensitivity
+                ),
+                ArrivesAt(
+                    start=flight.id, end=destination.id, record_ids=ids, sensitivity=sensitivity
+                ),
+                OperatedBy(
+                    start=flight.id, end=airline.id, record_ids=ids, sensitivity=sensitivity
+                ),
+            ],
+        )
+    )
+    if record.document_number is not None and record.document_country is not None:
+        document = TravelDocument(
+            issuing_country=record.document_country,
+            number=record.document_number,
+            document_type=record.document_type,
+            expiry=record.document_expiry,
+            sensitivity=sensitivity,
+        )
+        writes.add(named(record, document, "document"))
+    for contact in record.booking_contacts:
+        if contact.phone is not None:
+            writes.add(
+                named(record, Phone(e164=contact.phone, sensitivity=sensitivity), "contact_phone")
+            )
+        if contact.email is not None:
+            email = Email(address=contact.email, sensitivity=sensitivity)
+            writes.add(named(record, email, "contact_email"))
+    return _distinct(writes)
+
+
+def _distinct(writes: GraphWrites) -> GraphWrites:
+    """One write per id (two contacts with the same phone name it once), first kept."""
+    entities: dict[str, Entity] = {}
+    referenced: dict[str, Entity] = {}
+    edges: dict[str, Edge] = {}
+    for entity in writes.entities:
+        entities.setdefault(entity.id, entity)
+    for entity in writes.referenced:
+        referenced.setdefault(entity.id, entity)
+    for edge in writes.edges:
+        edges.setdefault(edge.id, edge)
+    return GraphWrites(
+        entities=list(entities.values()),
+        referenced=list(referenced.values()),
+        edges=list(edges.values()),
+        called_pairs=writes.called_pairs,
+    )
