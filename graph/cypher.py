@@ -88,10 +88,28 @@ def upsert_asserted_edges(rel_type: str, start_label: str, end_label: str) -> st
     )
 
 
-def create_missing(label: str) -> str:
-    """MERGE nodes on ``id``, setting properties only on the ones created: for entities a
-    record merely names, whose other values it does not know."""
+_MOST_RESTRICTIVE = (
+    "CASE WHEN before IS NOT NULL AND (row.sensitivity IS NULL OR before > row.sensitivity) "
+    "THEN before ELSE row.sensitivity END"
+)
+
+
+def upsert_entities(label: str) -> str:
+    """MERGE entities on ``id`` and set the row's values, except that ``sensitivity`` only ever
+    rises: an entity is as sensitive as the most sensitive record that described or named it."""
     return (
         f"UNWIND $rows AS row MERGE (n{_labels(label)} {{id: row.id}}) "
-        "ON CREATE SET n += row RETURN count(n) AS written"
+        "WITH n, row, n.sensitivity AS before SET n += row "
+        f"SET n.sensitivity = {_MOST_RESTRICTIVE} RETURN count(n) AS written"
+    )
+
+
+def create_missing(label: str) -> str:
+    """MERGE nodes on ``id``, setting properties only on the ones created (for entities a record
+    merely names, whose other values it does not know); ``sensitivity`` still only rises."""
+    return (
+        f"UNWIND $rows AS row MERGE (n{_labels(label)} {{id: row.id}}) "
+        "ON CREATE SET n += row "
+        "WITH n, row, n.sensitivity AS before "
+        f"SET n.sensitivity = {_MOST_RESTRICTIVE} RETURN count(n) AS written"
     )

@@ -48,13 +48,14 @@ def write_records(
 def write_entities(store: GraphStore, label: str, rows: Sequence[Mapping[str, Any]]) -> RecordWrite:
     """Upsert one batch of entities of one label. Absent (None or empty) values are left out,
     so that a record that does not know a company's name does not erase it; a known value
-    replaces the one before. ``unchanged`` is not known for entities and stays 0."""
+    replaces the one before, except ``sensitivity``, which only rises. ``unchanged`` is not
+    known for entities and stays 0."""
     if not rows:
         return RecordWrite()
     known = [{k: v for k, v in row.items() if v is not None and v != []} for row in rows]
-    summary = store.upsert_nodes(label, known, batch_size=len(known))
-    created = summary.counters.nodes_created
-    return RecordWrite(created=created, updated=summary.written - created)
+    result = store.write(cypher.upsert_entities(label), {"rows": known})
+    created = result.counters.nodes_created
+    return RecordWrite(created=created, updated=int(result.single()) - created)
 
 
 def write_referenced(

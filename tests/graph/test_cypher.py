@@ -94,10 +94,17 @@ def test_upsert_records_rewrites_only_changed_rows() -> None:
 
 
 def test_create_missing_sets_properties_only_on_create() -> None:
-    assert cypher.create_missing("Phone") == (
+    text = cypher.create_missing("Phone")
+    assert text.startswith(
         "UNWIND $rows AS row MERGE (n:Phone {id: row.id}) ON CREATE SET n += row "
-        "RETURN count(n) AS written"
+        "WITH n, row, n.sensitivity AS before SET n.sensitivity = CASE"
     )
+    assert "before > row.sensitivity) THEN before ELSE row.sensitivity END" in text
+
+
+def test_upsert_entities_never_lowers_sensitivity() -> None:
+    text = cypher.upsert_entities("Company")
+    assert "WITH n, row, n.sensitivity AS before SET n += row SET n.sensitivity = CASE" in text
 
 
 def test_asserted_edges_union_their_records() -> None:

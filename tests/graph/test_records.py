@@ -58,3 +58,14 @@ def test_a_named_entity_is_created_once_and_never_updated(store: GraphStore) -> 
     assert (made.created, made.unchanged) == (1, 1)
     assert store.read("MATCH (c:Company {id: 'c1'}) RETURN c.name").single() == "ACME LTD"
     assert store.read("MATCH (c:Company {id: 'c2'}) RETURN c.name").single() == "x"
+
+
+def test_entity_sensitivity_only_rises(store: GraphStore) -> None:
+    write_entities(store, "Phone", [{"id": "p1", "sensitivity": 2}])
+    write_entities(store, "Phone", [{"id": "p1", "sensitivity": 0}])
+    write_referenced(store, "Phone", [{"id": "p1", "sensitivity": 1}])
+    assert store.read("MATCH (p:Phone {id: 'p1'}) RETURN p.sensitivity").single() == 2
+    write_referenced(store, "Phone", [{"id": "p1", "sensitivity": 3}])
+    assert store.read("MATCH (p:Phone {id: 'p1'}) RETURN p.sensitivity").single() == 3
+    write_referenced(store, "Phone", [{"id": "p2"}])
+    assert store.read("MATCH (p:Phone {id: 'p2'}) RETURN p.sensitivity").single() is None
