@@ -30,10 +30,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import Enum
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import (
     ModelWrapValidatorHandler,
+    PrivateAttr,
     StringConstraints,
     computed_field,
     model_validator,
@@ -175,10 +176,24 @@ class Keyed(StrictModel):
     def _id_scope(self) -> tuple[KeyValue, ...]:
         return ()
 
+    # The id is derived once per instance, at validation: a load asks a record and its edges for
+    # ids many times (bench/RESULTS.md measured a quarter of a load in recomputing them). Frozen
+    # fields cannot change under it; ``model_copy(update=...)`` derives it again.
+    _id_cache: str | None = PrivateAttr(default=None)
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def id(self) -> str:
-        return self.id_key.id_for(self, scope=self._id_scope())
+        cached = self._id_cache
+        if cached is None:
+            cached = self._id_cache = self.id_key.id_for(self, scope=self._id_scope())
+        return cached
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        copy = super().model_copy(update=update, deep=deep)
+        copy._id_cache = None
+        _ = copy.id  # derived now, as at validation, so that equal models compare equal
+        return copy
 
     @model_validator(mode="wrap")
     @classmethod

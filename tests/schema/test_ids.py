@@ -168,3 +168,14 @@ def test_keyed_id_computed_and_checked_on_read() -> None:
 def test_keyed_id_follows_the_fields() -> None:
     assert _Widget(number="7").id != _Widget(number="8").id
     assert _Widget(number="7", colour="red").id == _Widget(number="7", colour="blue").id
+
+
+def test_the_id_is_derived_once_and_again_for_a_changed_copy() -> None:
+    from schema.entities import Phone
+
+    phone = Phone(e164="+447700900123")
+    assert phone.id is phone.id
+    changed = phone.model_copy(update={"e164": "+447700900124"})
+    assert changed.id == Phone(e164="+447700900124").id
+    assert changed == Phone(e164="+447700900124")
+    assert phone.model_copy() == phone
