@@ -17,12 +17,14 @@ each repeat loads it twice, each time into its own fresh graph migrated beforeha
     durable ``FalkorStore`` and batches of 5,000 rows: reading, parsing, normalising,
     ``Record.node_properties``, encoding and writing are all timed.
 ``raw``
-    The same final rows, collected beforehand (untimed) from the same reader and context,
-    grouped by record label in the loader's batch order and encoded by
-    ``graph.params.encode_params``, written with the falkordb client's own ``GRAPH.QUERY``
-    (its parameter header, ``--compact``, reply parsed by ``QueryResult``, as ``Graph.query``
-    does) and ``WAITAOF 1 0`` in the same pipeline, the loader's Cypher
-    (``graph.cypher.upsert_records``): one round trip per statement, as the loader sends.
+    The loader's own statements, recorded beforehand (untimed) from one loader run through a
+    store that keeps every ``write`` it is given (records, then the entities they name, the
+    referenced ends, the relationships, the recomputed ``CALLED``: whatever ``run_load`` sends,
+    in its order) with their parameters encoded by ``graph.params.encode_params``, sent with the
+    falkordb client's own ``GRAPH.QUERY`` (its parameter header, ``--compact``, reply parsed by
+    ``QueryResult``, as ``Graph.query`` does) and ``WAITAOF 1 0`` in the same pipeline: one
+    round trip per statement, as the store sends. Both graphs must end with the recorded run's
+    nodes and relationships.
 
 The two take turns first from one repeat (and source) to the next, so the machine's background
 load falls on both alike; the graphs are deleted and the AOF rewritten between repeats, with
@@ -30,7 +32,7 @@ automatic AOF rewrites off while measuring. A source's rows are frozen out of th
 collector's reach (``gc.freeze``) while it is measured. The ratio counts (raw seconds over
 loader seconds for the same records); absolute rates vary with the machine and its load.
 
-Memory: the peak RSS (``ru_maxrss``) of a separate loader process that loads the whole region
+Memory: the peak RSS (``VmHWM``) of a separate loader process that loads the whole region
 (as ``clew load`` would, one source after another), the ``tracemalloc`` peak of one loader run
 of ``people.csv`` in this process, and the server's ``used_memory_peak_human``. When a source
 misses the target, one loader run of it is profiled (cProfile) and its top functions reported.
@@ -57,7 +59,6 @@ import tempfile
 import time
 import tracemalloc
 import uuid
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -67,13 +68,12 @@ from typing import Any, Final
 from falkordb import FalkorDB
 from falkordb.query_result import QueryResult
 
-from graph import cypher
 from graph.embedded import EmbeddedServer
 from graph.falkor import WAITAOF_TIMEOUT_MS, FalkorStore
 from graph.params import encode_params
 from loaders.generate import SOURCES, generate_region
 from loaders.pipeline import LoadSummary, run_load
-from loaders.reading import LoadContext, Parsed
+from loaders.reading import LoadContext
 from loaders.registry import KINDS, ReaderOptions, reader_for
 from migrations import apply, discover
 
@@ -99,12 +99,13 @@ def _context(kind: str) -> LoadContext:
     return LoadContext(source=KINDS[kind].source, load_batch=f"bench-{kind}", loaded_at=LOADED_AT)
 
 
-# -- the raw rows ------------------------------------------------------------------------------
+# -- the raw statements ------------------------------------------------------------------------
 
 
 @dataclass(slots=True)
 class Source:
-    """One source file, and the loader's final rows of it, encoded, in its batch order."""
+    """One source file, and every statement the loader sends for it, in order, with its
+    parameters encoded (as the raw variant sends them)."""
 
     name: str
     kind: str
@@ -112,36 +113,21 @@ class Source:
     read: int = 0
     records: int = 0
     rejected: int = 0
-    statements: list[tuple[str, list[Any]]] = field(default_factory=list)
+    created: int = 0  # nodes + relationships created by the statements, on a fresh graph
+    statements: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
-def collect(name: str, kind: str, path: Path, batch_size: int = BATCH) -> Source:
-    """Read ``path`` as ``run_load`` does and keep the rows it would write, statement by
-    statement (one per record label per batch, labels in first-seen order), encoded."""
-    source = Source(name, kind, path)
-    batch: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    pending = 0
+class RecordingStore(FalkorStore):
+    """A durable store that keeps each statement written through it (and writes it)."""
 
-    def flush() -> None:
-        nonlocal pending
-        for label, rows in batch.items():
-            source.statements.append((label, encode_params({"rows": rows})["rows"]))
-        batch.clear()
-        pending = 0
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.recorded: list[tuple[str, dict[str, Any]]] | None = None
 
-    for item in reader_for(kind, ReaderOptions()).read(path, _context(kind)):
-        source.read += 1
-        if not isinstance(item, Parsed):
-            source.rejected += 1
-            continue
-        for record in item.records:
-            batch[record.label].append(record.node_properties())
-            source.records += 1
-            pending += 1
-        if pending >= batch_size:
-            flush()
-    flush()
-    return source
+    def write(self, query: str, params: Any = None, *, timeout_ms: int | None = None) -> Any:
+        if self.recorded is not None:
+            self.recorded.append((query, encode_params(params)))
+        return super().write(query, params, timeout_ms=timeout_ms)
 
 
 # -- the two variants --------------------------------------------------------------------------
@@ -184,34 +170,60 @@ class Bench:
         finally:
             store.close()
         _expect(summary.records, source.records, f"loader {source.name} records")
-        _expect(summary.written.created, source.records, f"loader {source.name} created")
+        _expect(self.counts(graph), source.created, f"loader {source.name} nodes + relationships")
         return seconds, summary
 
+    def collect(self, name: str, kind: str, path: Path) -> Source:
+        """Load ``path`` once (untimed) into a fresh migrated graph through a recording store:
+        every statement the loader sends, in order, with its parameters encoded."""
+        graph = f"bench_load_collect_{uuid.uuid4().hex[:6]}"
+        store = RecordingStore.connect(
+            graph=graph, unix_socket_path=self.socket, password=self.password, durable=True
+        )
+        assert isinstance(store, RecordingStore)
+        try:
+            apply(store, discover())
+            store.recorded = []
+            summary = run_load(
+                reader_for(kind, ReaderOptions()),
+                [path],
+                _context(kind),
+                store=store,
+                batch_size=BATCH,
+            )
+            source = Source(name, kind, path, summary.read, summary.records, summary.rejected)
+            source.statements = store.recorded
+            source.created = self.counts(graph)
+        finally:
+            store.close()
+            self.cleanup([graph])
+        return source
+
+    def counts(self, graph: str) -> int:
+        """Nodes plus relationships in ``graph``, less the migration ledger's."""
+        raw = self.raw_db.select_graph(graph)
+        nodes = raw.ro_query("MATCH (n) WHERE NOT n:ClewMigration RETURN count(n)")
+        rels = raw.ro_query("MATCH ()-[r]->() RETURN count(r)")
+        return int(nodes.result_set[0][0]) + int(rels.result_set[0][0])
+
     def run_raw(self, graph: str, source: Source) -> float:
+        """Send the loader's statements, pre-encoded, with the raw client (timed)."""
         self.migrated(graph).close()
         raw = self.raw_db.select_graph(graph)
         conn = self.raw_db.connection
-        queries = {label: cypher.upsert_records(label) for label, _ in source.statements}
-        created = 0
         t0 = time.perf_counter()
-        for label, rows in source.statements:
+        for query, params in source.statements:
             # Graph.query's own command, with WAITAOF in the same pipeline, as the store sends.
-            command = [
-                "GRAPH.QUERY",
-                graph,
-                raw._build_params_header({"rows": rows}) + queries[label],
-                "--compact",
-            ]
+            command = ["GRAPH.QUERY", graph, raw._build_params_header(params) + query, "--compact"]
             pipe = conn.pipeline(transaction=False)
             pipe.execute_command(*command)
             pipe.execute_command("WAITAOF", 1, 0, WAITAOF_TIMEOUT_MS)
             replies = pipe.execute()
-            result = QueryResult(raw, replies[0])
+            QueryResult(raw, replies[0])  # the reply parsed, as Graph.query does
             if int(replies[1][0]) < 1:
                 raise RuntimeError(f"WAITAOF did not confirm the write: {replies[1]!r}")
-            created += result.nodes_created
         seconds = time.perf_counter() - t0
-        _expect(created, source.records, f"raw {source.name} created")
+        _expect(self.counts(graph), source.created, f"raw {source.name} nodes + relationships")
         return seconds
 
     def cleanup(self, graphs: Sequence[str]) -> None:
@@ -263,7 +275,7 @@ class Case:
 def measure(bench: Bench, region: Path, repeats: int, log: Callable[[str], None]) -> list[Case]:
     cases = []
     for index, (name, kind) in enumerate(SOURCES.items()):
-        source = collect(name, kind, region / name)
+        source = bench.collect(name, kind, region / name)
         case = Case(
             name, kind, source.read, source.records, source.rejected, len(source.statements)
         )
@@ -335,7 +347,7 @@ def _loader_process(data_dir: Path, graph: str, region: Path) -> int:
     """The child of ``loader_process_peak``: load every source, print a JSON line."""
     server = EmbeddedServer(data_dir)
     conn = server.connection()
-    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    baseline = _hwm_kib()
     store = FalkorStore.connect(
         graph=graph, unix_socket_path=str(conn.socket), password=conn.password, durable=True
     )
@@ -353,10 +365,20 @@ def _loader_process(data_dir: Path, graph: str, region: Path) -> int:
         "read": read,
         "seconds": time.perf_counter() - t0,
         "baseline_kib": baseline,
-        "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "maxrss_kib": _hwm_kib(),
     }
     print(json.dumps(report))
     return 0
+
+
+def _hwm_kib() -> int:
+    """This process's peak RSS in KiB: ``VmHWM``, which (unlike ``ru_maxrss``, which Linux
+    carries over from the parent across ``fork`` and ``exec``) is this program's own."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def traced_peak(bench: Bench, region: Path) -> tuple[int, float]:
@@ -386,52 +408,82 @@ def traced_peak(bench: Bench, region: Path) -> tuple[int, float]:
 @dataclass(frozen=True, slots=True)
 class Profile:
     name: str
-    total_s: float
-    wait_s: float  # in recv_into: the server's work and the fsync
+    rows: int
+    total_s: float  # run_load's cumulative time under the profiler
+    parts: list[tuple[str, float]]  # where it went, cumulative seconds
     top: list[tuple[str, int, float, float]]  # function, calls, own s, cumulative s
-    focus: list[tuple[str, float]]  # named functions' cumulative seconds
 
 
-_FOCUS: Final = (
-    ("parse (reader.read)", "loaders", "read"),
-    ("Record.node_properties", "records.py", "node_properties"),
-    ("raw_hash", "ids.py", "raw_hash"),
-    ("params_header (encode)", "falkor_params.py", "params_header"),
-    ("store.write (round trip)", "falkor.py", "_write"),
+PROFILE_ROWS: Final = 50_000
+_PARTS: Final = (
+    ("writes (`flush`: records, entities, references, relationships)", "pipeline.py", "flush"),
+    ("of which encoding (`params_header`)", "falkor_params.py", "params_header"),
+    ("of which waiting for the server (`recv_into`)", "~", "recv_into"),
+    ("`Record.node_properties`", "records.py", "node_properties"),
 )
 
 
-def profile_loader(bench: Bench, region: Path, name: str, top: int = 12) -> Profile:
-    """cProfile of one loader run of ``name`` into a fresh migrated graph, client side."""
+def _head(path: Path, rows: int) -> Path:
+    """``path`` itself, or its first ``rows`` rows (after a CSV header) in a file beside it."""
+    keep = rows + (1 if path.suffix == ".csv" else 0)
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = [line for _, line in zip(range(keep + 1), fh, strict=False)]
+    if len(lines) <= keep:
+        return path
+    head = path.with_name(f"head-{path.name}")
+    head.write_text("".join(lines[:keep]), encoding="utf-8", newline="")
+    return head
+
+
+def profile_loader(bench: Bench, region: Path, name: str, top: int = 15) -> Profile:
+    """cProfile of one loader run of ``name`` (its first ``PROFILE_ROWS`` rows) into a fresh
+    migrated graph, client side (the server's work shows as time waiting in ``recv_into``)."""
     graph = f"bench_load_profile_{uuid.uuid4().hex[:6]}"
     kind = SOURCES[name]
+    path = _head(region / name, PROFILE_ROWS)
     store = bench.migrated(graph)
     profiler = cProfile.Profile()
     try:
         reader = reader_for(kind, ReaderOptions())
         profiler.enable()
-        run_load(reader, [region / name], _context(kind), store=store, batch_size=BATCH)
+        summary = run_load(reader, [path], _context(kind), store=store, batch_size=BATCH)
         profiler.disable()
     finally:
         store.close()
         bench.cleanup([graph])
     stats = pstats.Stats(profiler)
     table: dict[tuple[str, int, str], tuple[int, int, float, float, Any]] = stats.stats  # type: ignore[attr-defined]
-    focus = []
-    for title, file_part, func in _FOCUS:
-        # the outermost matching frame: the largest cumulative time among matches
-        hits = [
-            ct for (f, _, fn), (_, _, _, ct, _) in table.items() if fn == func and file_part in f
-        ]
-        focus.append((title, max(hits, default=0.0)))
-    wait = sum(tt for (f, _, fn), (_, _, tt, _, _) in table.items() if "recv_into" in fn)
-    rows = sorted(table.items(), key=lambda kv: kv[1][2], reverse=True)[:top]
+
+    def cumulative(file_part: str, func: str) -> float:
+        # the outermost matching frame: the largest cumulative time among the matches
+        return max(
+            (
+                ct
+                for (f, _, fn), (_, _, _, ct, _) in table.items()
+                if (func in fn if f == "~" else fn == func) and file_part in f
+            ),
+            default=0.0,
+        )
+
+    total = cumulative("pipeline.py", "run_load")
+    parts = [(title, cumulative(f, fn)) for title, f, fn in _PARTS]
+    parts.append(
+        (
+            "the reader (read, parse, normalise, records, entity mapping)",
+            total - parts[0][1] - parts[3][1],
+        )
+    )
+    rows = sorted(
+        (kv for kv in table.items() if kv[0][2] != "run_load"),
+        key=lambda kv: kv[1][3],
+        reverse=True,
+    )[:top]
     return Profile(
         name=name,
-        total_s=float(stats.total_tt),  # type: ignore[attr-defined]
-        wait_s=wait,
+        rows=summary.read,
+        total_s=total,
+        parts=parts,
         top=[(_where(key), nc, tt, ct) for key, (_, nc, tt, ct, _) in rows],
-        focus=focus,
     )
 
 
@@ -535,11 +587,12 @@ def render(r: Report) -> str:
         "",
         "Variants: **loader** = `run_load(reader, [file], context, store=FalkorStore(durable), "
         f"batch_size={BATCH:,})`: reading, parsing, normalising, `node_properties`, encoding "
-        "and the durable writes, all timed; **raw** = the same final rows, collected and "
-        "encoded beforehand, in the loader's batch order (one statement per record label per "
-        "batch), sent with the falkordb client's own `GRAPH.QUERY` and `WAITAOF 1 0` in one "
-        "pipeline, the loader's Cypher (`cypher.upsert_records`). Rates are medians; "
-        "**loader/raw** is raw seconds over loader seconds for the same records, median of the "
+        "and the durable writes, all timed; **raw** = every statement the loader sends "
+        "(records, entities, references, relationships, `CALLED`), recorded from one untimed "
+        "loader run with its parameters encoded, replayed in order with the falkordb client's "
+        "own `GRAPH.QUERY` and `WAITAOF 1 0` in one pipeline (both graphs end with the same "
+        "nodes and relationships). Rates are medians; **loader/raw** is raw seconds over "
+        "loader seconds for the same statements, median of the "
         "per-repeat pairs (min-max).",
         "",
         "| source | kind | rows read | records | statements | loader rows/s | "
@@ -580,24 +633,24 @@ def render(r: Report) -> str:
         "Memory:",
         "",
         f"- Loader process (a separate `python` that loads the whole region, source after "
-        f"source, as `clew load` would): peak RSS (`ru_maxrss`) "
+        f"source, as `clew load` would): peak RSS (`VmHWM`) "
         f"{p['maxrss_kib'] / 1024:.0f} MiB, of which {p['baseline_kib'] / 1024:.0f} MiB before "
         f"the first row (interpreter and imports); {p['read']:,} rows in {p['seconds']:.0f} s.",
         f"- `tracemalloc` peak of one loader run of `{TRACED}` ({traced_rows:,} rows, batches "
         f"of {BATCH:,}): {traced_bytes / 2**20:.1f} MiB.",
         f"- This benchmark's own process: peak RSS {r.bench_maxrss_kib / 1024:.0f} MiB (it "
-        "holds one source's pre-collected raw rows at a time).",
+        "holds one source's recorded statements at a time).",
         f"- Server: `used_memory_peak_human` {f['used_memory_peak']}, peak RSS (VmHWM) "
         f"{f['server_hwm']}.",
     ]
     for prof in r.profiles:
         lines += [
             "",
-            f"Client-side cProfile of one loader run of `{prof.name}`: {prof.total_s:.1f} s "
-            f"(profiling inflates Python time), of which waiting for the server (`recv_into`) "
-            f"{prof.wait_s:.1f} s. Cumulative: "
-            + "; ".join(f"{title} {s:.1f} s" for title, s in prof.focus)
-            + ". Top functions by own time:",
+            f"Client-side cProfile of one loader run of the first {prof.rows:,} rows of "
+            f"`{prof.name}` (profiling inflates the Python time): `run_load` "
+            f"{prof.total_s:.1f} s; "
+            + "; ".join(f"{title} {s:.1f} s ({s / prof.total_s:.0%})" for title, s in prof.parts)
+            + ". Top functions by cumulative time:",
             "",
             "| function | calls | own s | cumulative s |",
             "|---|---:|---:|---:|",
@@ -648,6 +701,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--quick", action="store_true", help=f"{QUICK_PERSONS:,} persons, for a quick look"
     )
+    p.add_argument(
+        "--no-profile", action="store_true", help="skip the profile of the sources below target"
+    )
     p.add_argument("--out", type=Path, default=Path("bench/RESULTS.md"), help="results file")
     p.add_argument("--loader-process", nargs=3, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -682,7 +738,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             traced = traced_peak(bench, region)
             process = loader_process_peak(server.paths.root, region, log)
             bench.cleanup([process["graph"]])
-            for name in to_profile(cases):
+            for name in [] if args.no_profile else to_profile(cases):
                 log(f"profiling the loader on {name}")
                 profiles.append(profile_loader(bench, region, name))
             facts = machine_facts(bench)

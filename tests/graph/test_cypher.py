@@ -12,7 +12,7 @@ def test_upsert_nodes_text() -> None:
         "UNWIND $rows AS row MERGE (n:Person {id: row.id}) SET n += row RETURN count(n) AS written"
     )
     assert cypher.upsert_nodes("Record", ("PersonRecord", "Nominal")) == (
-        "UNWIND $rows AS row MERGE (n:Record {id: row.id}) SET n += row SET n:PersonRecord:Nominal "
+        "UNWIND $rows AS row MERGE (n:Record:PersonRecord:Nominal {id: row.id}) SET n += row "
         "RETURN count(n) AS written"
     )
 
@@ -87,8 +87,8 @@ def test_neo4j_ddl_is_named_and_idempotent() -> None:
 
 def test_upsert_records_rewrites_only_changed_rows() -> None:
     assert cypher.upsert_records("PersonRecord") == (
-        "UNWIND $rows AS row MERGE (n:Record {id: row.id}) "
-        "ON CREATE SET n += row, n:PersonRecord "
+        "UNWIND $rows AS row MERGE (n:Record:PersonRecord {id: row.id}) "
+        "ON CREATE SET n += row "
         "WITH n, row WHERE n.raw_hash <> row.raw_hash SET n += row RETURN count(n) AS written"
     )
 

@@ -409,7 +409,7 @@ def test_upsert_nodes_sums_batches(store: Neo4jStore, server: _FakeServer) -> No
     assert summary.counters.nodes_created == 5
     assert [mode for mode, _, _ in server.ran] == ["WRITE"] * 3
     assert server.ended == ["commit"] * 3
-    assert server.ran[0][1].startswith("UNWIND $rows AS row MERGE (n:Person {id: row.id})")
+    assert server.ran[0][1].startswith("UNWIND $rows AS row MERGE (n:Person:Entity {id: row.id})")
     assert server.timeouts == [1.5, 1.5, 1.5]
 
 
