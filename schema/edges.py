@@ -123,7 +123,20 @@ class DatedEdge(Edge):
 # --- resolution ---------------------------------------------------------------------------------
 
 
-class ResolvesTo(Edge):
+class _FromRecord(Edge):
+    """An edge from a record: the record at its start is the one that asserts it."""
+
+    start_labels: ClassVar[tuple[str, ...]] = ("Record",)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _asserted_by_start(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "record_ids" not in data and "start" in data:
+            data = {**data, "record_ids": (data["start"],)}
+        return data
+
+
+class ResolvesTo(_FromRecord):
     """A record describes this entity (or, with a negative judgement, does not)."""
 
     rel_type: ClassVar[str] = "RESOLVES_TO"
@@ -139,16 +152,8 @@ class ResolvesTo(Edge):
     decided_at: UtcDatetime
     reason: NonEmptyStr | None = None
 
-    @model_validator(mode="before")
-    @classmethod
-    def _asserted_by_start(cls, data: Any) -> Any:
-        # The record resolved is the one that asserts the link.
-        if isinstance(data, dict) and "record_ids" not in data and "start" in data:
-            data = {**data, "record_ids": (data["start"],)}
-        return data
 
-
-class RefersTo(Edge):
+class RefersTo(_FromRecord):
     """A record names a keyed entity in one of its fields (its phone, its registered address,
     the company it is an appointment to): what the record itself says, before resolution.
 
@@ -163,13 +168,6 @@ class RefersTo(Edge):
     id_key: ClassVar[IdKey] = IdKey("refers_to", (*_ENDS, "role"))
 
     role: NonEmptyStr = Field(description='the field: "phone", "registered_address", "company"...')
-
-    @model_validator(mode="before")
-    @classmethod
-    def _asserted_by_start(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "record_ids" not in data and "start" in data:
-            data = {**data, "record_ids": (data["start"],)}
-        return data
 
 
 # --- people, companies and their contacts -------------------------------------------------------

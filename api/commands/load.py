@@ -33,8 +33,8 @@ def _aware(text: str | None) -> datetime | None:
 
 
 def require_migrated(store: GraphStore) -> None:
-    # Without the schema's indexes every MERGE scans its label: a load would still be correct
-    # but quadratic, hours instead of seconds on a real file.
+    # Without the indexes the migrations create, every MERGE scans its label: a load would
+    # still be correct but quadratic, hours instead of seconds on a real file.
     current = plan(store, discover())
     if not current.up_to_date:
         raise MigrationError(
