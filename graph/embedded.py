@@ -328,13 +328,20 @@ class EmbeddedServer:
             return self.status(note=note or "started")
 
     def _wait_ready(self) -> bool:
+        """Wait until the server answers on its socket; False if it dies first or time runs out.
+
+        A death is believed only when the pid in the pid file is gone on several checks in a row:
+        while Redis daemonizes, the pid file and the process title change under a single look.
+        """
         deadline = time.monotonic() + self.start_timeout_s
+        gone = 0
         while time.monotonic() < deadline:
-            live = self._live_pid()
-            if self._pid() is not None and live is None:
-                return False  # it died while starting
-            if live is not None and self.paths.socket.exists() and self._ping():
+            if self.paths.socket.exists() and self._ping():
                 return True
+            pid = self._pid()
+            gone = gone + 1 if pid is not None and not _process_alive(pid) else 0
+            if gone >= 5:
+                return False
             time.sleep(0.02)
         return False
 
