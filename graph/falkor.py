@@ -345,44 +345,44 @@ class FalkorStore:
                 lambda now: all("FULLTEXT" in now.get(k, ()) for k in keys),
             )
         elif isinstance(obj, UniqueSpec):
-            if any(
-                c.get("type") == "UNIQUE"
-                and c.get("label") == obj.label
-                and list(c.get("properties", [])) == [obj.property]
-                for c in self._constraints()
-            ):
+            if self._unique(obj) is not None:
                 return
             # FalkorDB backs a unique constraint with a range index on the same property.
             self.apply_schema(IndexSpec(label=obj.label, properties=(obj.property,)))
-            try:
-                command(
-                    self._redis,
-                    "GRAPH.CONSTRAINT",
-                    "CREATE",
-                    self.graph_name,
-                    "UNIQUE",
-                    "NODE",
-                    obj.label,
-                    "PROPERTIES",
-                    1,
-                    obj.property,
-                )
-            except Exception as exc:
-                raise map_error(exc, query=None, location=self._location) from exc
+            self._constraint_command("CREATE", obj)
             self._await_constraint(obj)
+
+    def _unique(self, obj: UniqueSpec) -> dict[str, Any] | None:
+        """The engine's entry for ``obj``'s unique constraint, if there is one."""
+        for c in self._constraints():
+            if (
+                c.get("type") == "UNIQUE"
+                and c.get("label") == obj.label
+                and list(c.get("properties", [])) == [obj.property]
+            ):
+                return c
+        return None
+
+    def _constraint_command(self, verb: str, obj: UniqueSpec) -> None:
+        # A unique constraint is a GRAPH.CONSTRAINT command on FalkorDB, not Cypher.
+        args = ("UNIQUE", "NODE", obj.label, "PROPERTIES", 1, obj.property)
+        try:
+            command(self._redis, "GRAPH.CONSTRAINT", verb, self.graph_name, *args)
+        except Exception as exc:
+            raise map_error(exc, query=None, location=self._location) from exc
 
     def _await_constraint(self, obj: UniqueSpec) -> None:
         deadline = time.monotonic() + INDEX_BUILD_TIMEOUT_S
         while time.monotonic() < deadline:
-            for c in self._constraints():
-                if c.get("label") == obj.label and list(c.get("properties", [])) == [obj.property]:
-                    if c.get("status") == "OPERATIONAL":
-                        return
-                    if c.get("status") == "FAILED":
-                        raise ConstraintViolation(
-                            f"unique constraint on :{obj.label}({obj.property}) could not be "
-                            "built: existing nodes share a value; resolve the duplicates first"
-                        )
+            c = self._unique(obj)
+            if c is not None:
+                if c.get("status") == "OPERATIONAL":
+                    return
+                if c.get("status") == "FAILED":
+                    raise ConstraintViolation(
+                        f"unique constraint on :{obj.label}({obj.property}) could not be "
+                        "built: existing nodes share a value; resolve the duplicates first"
+                    )
             time.sleep(0.05)
         raise QueryTimeout(f"unique constraint on :{obj.label}({obj.property}) still pending")
 
@@ -406,28 +406,8 @@ class FalkorStore:
                         _DIALECT.drop_fulltext(obj.model_copy(update={"properties": (prop,)})),
                         _lacks(key, "FULLTEXT"),
                     )
-        elif isinstance(obj, UniqueSpec):
-            for c in self._constraints():
-                if (
-                    c.get("type") == "UNIQUE"
-                    and c.get("label") == obj.label
-                    and list(c.get("properties", [])) == [obj.property]
-                ):
-                    try:
-                        command(
-                            self._redis,
-                            "GRAPH.CONSTRAINT",
-                            "DROP",
-                            self.graph_name,
-                            "UNIQUE",
-                            "NODE",
-                            obj.label,
-                            "PROPERTIES",
-                            1,
-                            obj.property,
-                        )
-                    except Exception as exc:
-                        raise map_error(exc, query=None, location=self._location) from exc
+        elif isinstance(obj, UniqueSpec) and self._unique(obj) is not None:
+            self._constraint_command("DROP", obj)
 
     def schema_state(self) -> SchemaState:
         indexes: list[str] = []
