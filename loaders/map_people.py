@@ -26,7 +26,7 @@ recomputes the edge from the call records' ``a_party`` and ``b_party`` links.
 
 from __future__ import annotations
 
-from loaders.entities import GraphWrites, described, named
+from loaders.entities import GraphWrites, described, named, phone_entity
 from schema.base import PostalAddress
 from schema.edges import FoundAt
 from schema.entities import Address, Email, Entity, Location, MissingEpisode, Phone
@@ -45,7 +45,7 @@ def _address(address: PostalAddress, sensitivity: Sensitivity) -> Address:
 
 
 def _phone(e164: str, record: Record, network: str | None = None) -> Phone:
-    return Phone(e164=e164, network=network, sensitivity=record.sensitivity)
+    return phone_entity(e164, record.sensitivity, network)
 
 
 def person_writes(record: PersonRecord) -> GraphWrites:

@@ -15,28 +15,31 @@ Every entity and edge takes the record's sensitivity; every edge the record's id
 
 from __future__ import annotations
 
-from loaders.entities import GraphWrites, named
+import functools
+from datetime import date, datetime
+
+from loaders.entities import GraphWrites, asserted, named, phone_entity
 from schema.edges import ArrivesAt, DepartsFrom, Edge, OperatedBy
-from schema.entities import Airline, Airport, Email, Entity, Flight, Phone, TravelDocument
+from schema.entities import Airline, Airport, Email, Entity, Flight, TravelDocument
+from schema.grading import Sensitivity
 from schema.records import PassengerRecord
 
 
 def passenger_writes(record: PassengerRecord) -> GraphWrites:
     """What ``record`` adds to the graph besides its own node."""
     sensitivity = record.sensitivity
-    flight = Flight(
-        carrier=record.carrier,
-        number=record.flight_number,
-        departure_date=record.departure_date,
-        departure_airport=record.departure_airport,
-        arrival_airport=record.arrival_airport,
-        scheduled_departure=record.scheduled_departure,
-        sensitivity=sensitivity,
+    flight = _flight(
+        record.carrier,
+        record.flight_number,
+        record.departure_date,
+        record.departure_airport,
+        record.arrival_airport,
+        record.scheduled_departure,
+        sensitivity,
     )
-    origin = Airport(iata=record.departure_airport, sensitivity=sensitivity)
-    destination = Airport(iata=record.arrival_airport, sensitivity=sensitivity)
-    airline = Airline(designator=record.carrier, sensitivity=sensitivity)
-    ids = (record.id,)
+    origin = _airport(record.departure_airport, sensitivity)
+    destination = _airport(record.arrival_airport, sensitivity)
+    airline = _airline(record.carrier, sensitivity)
     writes = named(record, flight, "flight")
     writes.add(
         GraphWrites(
@@ -44,15 +47,9 @@ def passenger_writes(record: PassengerRecord) -> GraphWrites:
             # creates a bare one when it is missing and never rewrites it.
             referenced=[origin, destination, airline],
             edges=[
-                DepartsFrom(
-                    start=flight.id, end=origin.id, record_ids=ids, sensitivity=sensitivity
-                ),
-                ArrivesAt(
-                    start=flight.id, end=destination.id, record_ids=ids, sensitivity=sensitivity
-                ),
-                OperatedBy(
-                    start=flight.id, end=airline.id, record_ids=ids, sensitivity=sensitivity
-                ),
+                asserted(DepartsFrom, flight, origin, record),
+                asserted(ArrivesAt, flight, destination, record),
+                asserted(OperatedBy, flight, airline, record),
             ],
         )
     )
@@ -68,12 +65,45 @@ def passenger_writes(record: PassengerRecord) -> GraphWrites:
     for contact in record.booking_contacts:
         if contact.phone is not None:
             writes.add(
-                named(record, Phone(e164=contact.phone, sensitivity=sensitivity), "contact_phone")
+                named(record, phone_entity(contact.phone, sensitivity), "contact_phone")
             )
         if contact.email is not None:
             email = Email(address=contact.email, sensitivity=sensitivity)
             writes.add(named(record, email, "contact_email"))
     return _distinct(writes)
+
+
+# A flight's passengers name the same flight, airports and airline: immutable entities, validated
+# once per distinct value (as ``phone_entity``).
+@functools.lru_cache(maxsize=1 << 14)
+def _flight(
+    carrier: str,
+    number: str,
+    departure_date: date,
+    departure_airport: str,
+    arrival_airport: str,
+    scheduled_departure: datetime | None,
+    sensitivity: Sensitivity,
+) -> Flight:
+    return Flight(
+        carrier=carrier,
+        number=number,
+        departure_date=departure_date,
+        departure_airport=departure_airport,
+        arrival_airport=arrival_airport,
+        scheduled_departure=scheduled_departure,
+        sensitivity=sensitivity,
+    )
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _airport(iata: str, sensitivity: Sensitivity) -> Airport:
+    return Airport(iata=iata, sensitivity=sensitivity)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _airline(designator: str, sensitivity: Sensitivity) -> Airline:
+    return Airline(designator=designator, sensitivity=sensitivity)
 
 
 def _distinct(writes: GraphWrites) -> GraphWrites:

@@ -32,6 +32,7 @@ raises ``ValueError`` with a message that says what was expected. None of them g
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -74,6 +75,14 @@ class PhoneReading:
 def normalise_phone(text: str, *, default_country: str = "GB") -> PhoneReading:
     """Read a phone number as E.164; national numbers are read as ``default_country``'s (an
     ISO 3166 alpha-2 region). Raises ``ValueError`` saying why a value is not a number."""
+    return _normalise_phone(text, default_country)
+
+
+# Call records name the same few thousand numbers again and again, and phonenumbers' parse
+# and validation were a third of a calls load (bench/RESULTS.md): readings are immutable, so
+# remembering the recent ones is safe. Failures are not remembered (they raise).
+@functools.lru_cache(maxsize=1 << 16)
+def _normalise_phone(text: str, default_country: str) -> PhoneReading:
     if not text.strip():
         raise ValueError("a phone number cannot be blank")
     if not _PHONE_TEXT.match(text):

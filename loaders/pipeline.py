@@ -4,9 +4,10 @@
 batch writes its records (one statement per record kind), then the keyed entities and the
 relationships the records assert (``loaders.entities``: one statement per label and per
 relationship type), then recomputes the CALLED aggregates of the phone pairs its calls touched;
-every statement is durable before the next batch is read, so a load
-killed part-way keeps every batch it finished and a reload converges on the same graph (record
-ids are deterministic and unchanged rows are left untouched). Rejected rows go to a JSON-lines
+batches are written on a background thread while the next one is read (at most one in flight,
+written in order, each statement durable when the store returns), so a load killed part-way
+keeps every batch it finished and a reload converges on the same graph (record ids are
+deterministic and unchanged rows are left untouched). Rejected rows go to a JSON-lines
 reject file (file, line, reason, raw text) and the load goes on; every row read is counted as
 loaded or rejected, and the summary says how many of each and why.
 """
@@ -19,6 +20,7 @@ import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -133,6 +135,98 @@ def _add_edge(rows: dict[str, dict[str, Any]], row: dict[str, Any]) -> None:
     known["props"] = {**known["props"], **row["props"], "record_ids": ids}
 
 
+@dataclass
+class _Batch:
+    """One batch's writes: record rows by label, entity rows by label and id, relationship rows
+    by (type, start label, end label) and id, and the phone pairs whose CALLED to recompute."""
+
+    records: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    # Entities by label and id: one row each per batch, however many records name them.
+    entities: dict[str, dict[str, dict[str, Any]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    referenced: dict[str, dict[str, dict[str, Any]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    edges: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    called: set[tuple[str, str]] = field(default_factory=set)
+    rows: int = 0
+
+
+@dataclass
+class _Written:
+    """What the store reported for the batches written so far."""
+
+    records: RecordWrite = field(default_factory=RecordWrite)
+    entities: RecordWrite = field(default_factory=RecordWrite)
+    edges: int = 0
+    edges_missing: int = 0
+    called: int = 0
+    batches: int = 0
+
+    def add(self, other: _Written) -> None:
+        self.records = self.records + other.records
+        self.entities = self.entities + other.entities
+        self.edges += other.edges
+        self.edges_missing += other.edges_missing
+        self.called += other.called
+        self.batches += other.batches
+
+
+def _write_batch(store: GraphStore, batch: _Batch) -> _Written:
+    """Records, then the entities they name, then the relationships between them: each step's
+    ends exist before the next is written; every statement is durable when it returns."""
+    out = _Written(batches=1)
+    for label, rows in batch.records.items():
+        out.records = out.records + write_records(store, label, rows)
+    for label, by_id in batch.entities.items():
+        out.entities = out.entities + write_entities(store, label, list(by_id.values()))
+    for label, by_id in batch.referenced.items():
+        described = batch.entities.get(label, {})
+        fresh = [row for i, row in by_id.items() if i not in described]
+        write_referenced(store, label, fresh)
+    for (rel_type, start, end), edges in batch.edges.items():
+        done, missing = write_edges(store, rel_type, start, end, list(edges.values()))
+        out.edges += done
+        out.edges_missing += missing
+    if batch.called:
+        out.called += refresh_called(store, sorted(batch.called))
+    return out
+
+
+class _Writer:
+    """Writes batches on one background thread while the reader parses the next: at most one
+    batch is in flight, and it is written in full (and durable) before the next one starts, so
+    the order of writes is the order of batches.
+
+    Parsing is Python work and a write is mostly the server's: overlapping them is what lets a
+    load approach the server's own write rate (bench/load.py). The store is only ever used by
+    the writer thread while a load runs.
+    """
+
+    def __init__(self, store: GraphStore) -> None:
+        self._store = store
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="clew-load-writer")
+        self._in_flight: Future[_Written] | None = None
+        self.written = _Written()
+
+    def submit(self, batch: _Batch) -> None:
+        self.wait()
+        self._in_flight = self._pool.submit(_write_batch, self._store, batch)
+
+    def wait(self) -> None:
+        """Until the batch in flight is written; re-raises its error."""
+        if self._in_flight is not None:
+            future, self._in_flight = self._in_flight, None
+            self.written.add(future.result())
+
+    def close(self) -> None:
+        # A failing load still lets the batch in flight finish: no half-sent statement.
+        self._pool.shutdown(wait=True)
+
+
 def run_load(
     reader: Reader | ReferenceReader,
     paths: Iterable[Path],
@@ -151,49 +245,20 @@ def run_load(
     rejects = _Rejects(reject_file)
     reasons: Counter[str] = Counter()
     warnings: list[str] = []
-    batch: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    # Entities by label and id: one row each per batch, however many records name them.
-    entity_batch: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    referenced_batch: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-    edge_batch: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = defaultdict(dict)
-    called: set[tuple[str, str]] = set()
+    writer = _Writer(store) if store is not None else None
+    current = _Batch()
     entities = 0
-    entities_written = RecordWrite()
-    edges_written = edges_missing = called_refreshed = 0
-    pending = 0
-    written = RecordWrite()
-    batches = 0
+    dry_batches = 0
     files: list[str] = []
 
     def flush() -> None:
-        nonlocal pending, written, entities_written, batches
-        nonlocal edges_written, edges_missing, called_refreshed
-        # Records, then the entities they name, then the relationships between them: each
-        # step's ends exist before the next is written.
-        if store is not None:
-            for label, rows in batch.items():
-                written = written + write_records(store, label, rows)
-            for label, by_id in entity_batch.items():
-                entities_written = entities_written + write_entities(
-                    store, label, list(by_id.values())
-                )
-            for label, by_id in referenced_batch.items():
-                fresh = {i: r for i, r in by_id.items() if i not in entity_batch.get(label, {})}
-                write_referenced(store, label, list(fresh.values()))
-            for (rel_type, start, end), edges in edge_batch.items():
-                done, missing = write_edges(store, rel_type, start, end, list(edges.values()))
-                edges_written += done
-                edges_missing += missing
-            if called:
-                called_refreshed += refresh_called(store, sorted(called))
-        batch.clear()
-        entity_batch.clear()
-        referenced_batch.clear()
-        edge_batch.clear()
-        called.clear()
-        if pending:
-            batches += 1
-        pending = 0
+        nonlocal current, dry_batches
+        if current.rows:
+            if writer is not None:
+                writer.submit(current)
+            else:
+                dry_batches += 1
+        current = _Batch()
         if on_progress is not None:
             on_progress(progress)
 
@@ -213,46 +278,54 @@ def run_load(
                         warnings.extend(
                             f"{item.row.file}:{item.row.line}: {w}" for w in item.warnings
                         )
+                batch = current
                 if isinstance(item, Parsed):
                     for record in item.records:
-                        batch[record.label].append(record.node_properties())
+                        batch.records[record.label].append(record.node_properties())
                         progress.records += 1
-                        pending += 1
+                        batch.rows += 1
                         writes = writes_for(record)
                         for entity in writes.entities:
-                            _merge(entity_batch[entity.label], entity.id, entity.node_properties())
-                        for entity in writes.referenced:
-                            referenced_batch[entity.label].setdefault(
-                                entity.id, entity.node_properties()
+                            _merge(
+                                batch.entities[entity.label], entity.id, entity.node_properties()
                             )
+                        for entity in writes.referenced:
+                            named = batch.referenced[entity.label]
+                            if entity.id not in named:
+                                named[entity.id] = entity.node_properties()
                         for edge in writes.edges:
                             key = (edge.rel_type, edge.start_label, edge.end_label)
-                            _add_edge(edge_batch[key], edge.upsert_row())
-                        called.update(writes.called_pairs)
+                            _add_edge(batch.edges[key], edge.upsert_row())
+                        batch.called.update(writes.called_pairs)
                 else:
                     for entity in item.entities:
-                        _merge(entity_batch[entity.label], entity.id, entity.node_properties())
+                        _merge(batch.entities[entity.label], entity.id, entity.node_properties())
                         entities += 1
-                        pending += 1
-                if pending >= batch_size:
+                        batch.rows += 1
+                if batch.rows >= batch_size:
                     flush()
         flush()
+        if writer is not None:
+            writer.wait()
     finally:
         rejects.close()
+        if writer is not None:
+            writer.close()
+    written = writer.written if writer is not None else _Written(batches=dry_batches)
     return LoadSummary(
         kind=reader.kind,
         files=tuple(files),
         read=progress.read,
         records=progress.records,
         entities=entities,
-        entities_written=entities_written,
-        edges_written=edges_written,
-        edges_missing=edges_missing,
-        called_refreshed=called_refreshed,
+        entities_written=written.entities,
+        edges_written=written.edges,
+        edges_missing=written.edges_missing,
+        called_refreshed=written.called,
         rejected=progress.rejected,
         warnings=progress.warnings,
-        written=written,
-        batches=batches,
+        written=written.records,
+        batches=written.batches,
         seconds=time.monotonic() - progress.started,
         dry_run=store is None,
         reject_file=reject_file if progress.rejected and reject_file is not None else None,

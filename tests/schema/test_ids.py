@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import os
 import re
 import subprocess
 import sys
@@ -14,7 +16,7 @@ import pytest
 from schema.base import PartialDate
 from schema.errors import SchemaError
 from schema.grading import Sensitivity
-from schema.ids import IdKey, Keyed, make_id, normalise_key_text, raw_hash
+from schema.ids import IdKey, Keyed, _base32, make_id, normalise_key_text, raw_hash
 
 REPO = Path(__file__).resolve().parents[2]
 ID_FORMAT = re.compile(r"^[a-z][a-z0-9_]*_[a-z2-7]{26}$")
@@ -179,3 +181,8 @@ def test_the_id_is_derived_once_and_again_for_a_changed_copy() -> None:
     assert changed.id == Phone(e164="+447700900124").id
     assert changed == Phone(e164="+447700900124")
     assert phone.model_copy() == phone
+
+
+def test_base32_matches_the_standard_encoding() -> None:
+    for digest in [bytes(16), b"\xff" * 16, *(os.urandom(16) for _ in range(2000))]:
+        assert _base32(digest) == base64.b32encode(digest).decode("ascii").rstrip("=").lower()
