@@ -106,6 +106,23 @@ def test_data_survives_a_clean_restart(data_dir: Path) -> None:
     store.close()
 
 
+def test_a_restart_waits_for_a_long_replay_of_the_append_only_file(data_dir: Path) -> None:
+    # Redis answers only between every 1,024 replayed commands: a few heavy ones keep it silent
+    # for longer than the start timeout, and it must still be waited for, not reported hung.
+    server = EmbeddedServer(data_dir)
+    server.start()
+    store = connect(server)
+    for batch in range(100):
+        store.write("UNWIND range(1, 4000) AS i CREATE (:N {i: i, batch: $b})", {"b": batch})
+    store.close()
+    server.stop()
+    impatient = EmbeddedServer(data_dir, start_timeout_s=0.3)
+    impatient.start()
+    store = connect(impatient)
+    assert store.read("MATCH (n:N) RETURN count(n)").single() == 400_000
+    store.close()
+
+
 def test_a_stopped_store_gives_one_clear_error(data_dir: Path) -> None:
     target = EmbeddedTarget(data_dir=data_dir, graph="g")
     with pytest.raises(StoreUnavailable, match=r"not running.*clew db start"):
