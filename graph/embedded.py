@@ -410,6 +410,14 @@ class EmbeddedServer:
 
     def status(self, note: str = "") -> ServerStatus:
         pid = self._live_pid()
+        if pid is not None and not self._ping() and self._log_says_loading():
+            return ServerStatus(
+                running=False,
+                data_dir=self.paths.root,
+                socket=self.paths.socket,
+                pid=pid,
+                note=note or "starting: loading its data (replaying the append-only file)",
+            )
         if pid is None or not self._ping():
             stale = " (a stale pid file is present)" if self._pid() is not None else ""
             return ServerStatus(

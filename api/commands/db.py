@@ -32,7 +32,13 @@ def print_status(status: ServerStatus) -> None:
     table.add_column(style="bold")
     table.add_column()
     table.add_row("store", "embedded FalkorDB")
-    table.add_row("state", "[green]running[/]" if status.running else "[red]stopped[/]")
+    if status.running:
+        state = "[green]running[/]"
+    elif status.pid is not None:
+        state = f"[yellow]starting[/] (pid {status.pid})"
+    else:
+        state = "[red]stopped[/]"
+    table.add_row("state", state)
     if status.note:
         table.add_row("note", status.note)
     table.add_row("data dir", str(status.data_dir))
