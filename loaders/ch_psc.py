@@ -1,5 +1,5 @@
-"""The Companies House PSC snapshot: persons with significant control, statements, and
-overseas entities' beneficial owners (``clew load psc``).
+"""The Companies House PSC snapshot: persons with significant control, statements, overseas
+entities' beneficial owners, and exemptions from keeping a PSC register (``clew load psc``).
 
 Each line of the snapshot is ``{"company_number": ..., "data": {"kind": ..., ...}}`` with
 ``data`` as the public API's PSC resource; samples also come as a JSON array of such lines
@@ -9,11 +9,20 @@ The PSC's id (``psc_ref``) is the last part of its ``links.self``, which Compani
 for the life of the PSC; the ``etag`` changes with every edit and is not an id.
 
 A corporate PSC (``corporate-entity`` and ``legal-person`` kinds) links company to company by
-its ``identification.registration_number``. When the PSC is registered at Companies House the
+its ``identification.registration_number``. When the PSC is registered at Companies House (its
+``place_registered`` or ``country_registered`` names the register or a UK jurisdiction) the
 number is written as a company number ("686734" -> "00686734"), so that it meets the company's
 own record; a corporate entity with no number is read with a warning that it can only be
-matched by name. Where it is registered is read from ``identification.place_registered`` and
-``country_registered``; the place itself is not kept (``PscRecord`` has no field for it).
+matched by name. The whole ``identification`` block is kept on the record, and so is an
+overseas entity's beneficial owner's ``is_sanctioned``.
+
+A company exempt from keeping a PSC register (its voting shares are traded on a regulated
+market, say) has one line of kind ``exemptions``, the API's exemptions resource
+(``GET /company/{number}/exemptions``): ``data.exemptions`` maps each exemption to
+``{"exemption_type": ..., "items": [{"exempt_from": ..., "exempt_to": ...}]}``. It becomes one
+``PscRecord`` (``psc_ref`` "exemptions", from its ``links.self``) holding every period, one
+``PscExemption`` each. The samples in ``shared/data`` hold no such line (their totals line counts
+77 in the whole snapshot); the shape is the API's.
 
 The snapshot ends with a totals line, ``{"data": {"kind":
 "totals#persons-of-significant-control-snapshot", "persons_of_significant_control_count": ...,
@@ -24,7 +33,6 @@ lines of each kind read before it (a partial file, or a cut-off one, shows a dif
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,26 +42,19 @@ from pydantic import ValidationError
 from loaders.companies_house import (
     BadRow,
     Fields,
-    address,
-    care_of,
+    api_address,
     iter_json_values,
+    kept_registration,
+    on_uk_register,
     parse_date,
     parse_partial_date,
-    po_box,
     validation_reason,
 )
 from loaders.reading import LoadContext, Parsed, RawRow, ReadResult, Rejected
-from schema.base import PostalAddress, normalise_company_number
-from schema.records import PscKind, PscRecord
+from schema.records import PscExemption, PscKind, PscRecord
 
 TOTALS_KIND = "totals#persons-of-significant-control-snapshot"
 """The kind of the snapshot's last line, which carries the snapshot's counts."""
-
-_UK_REGISTER = re.compile(
-    r"companies house|registrar of companies|register of companies|"
-    r"^(england|wales|scotland|northern ireland|united kingdom|uk|great britain)\b",
-    re.IGNORECASE,
-)
 
 
 class PscReader:
@@ -83,13 +84,20 @@ class PscReader:
                 counts["unreadable"] += 1
                 yield Rejected(row, str(exc))
                 continue
-            counts["statement" if kind.is_statement else "psc"] += 1
+            counts[_counted_as(kind)] += 1
             try:
                 record, warnings = psc_record(line, kind, context, row)
             except BadRow as exc:
                 yield Rejected(row, str(exc))
                 continue
             yield Parsed(row, (record,), warnings)
+
+
+def _counted_as(kind: PscKind) -> str:
+    # As the totals line counts them: beneficial owners and super-secure PSCs are PSCs.
+    if kind.is_statement:
+        return "statement"
+    return "exemptions" if kind.is_exemptions else "psc"
 
 
 def _kind(text: str | None) -> PscKind:
@@ -124,7 +132,8 @@ def psc_record(
     place = ident.text("place_registered")
     country_registered = ident.text("country_registered")
     if registration is not None and kind.is_corporate:
-        registration = _registration(registration, place, country_registered, warnings)
+        uk = on_uk_register(place, country_registered)
+        registration = kept_registration(registration, uk=uk, warnings=warnings)
     elif kind.value.startswith("corporate-entity"):
         # (A legal person, a government or a body set up by law, has no number to expect.)
         warnings.append(f"{kind.value} has no registration number: it can be matched by name only")
@@ -143,70 +152,67 @@ def psc_record(
             birth_date=parse_partial_date(data.get("date_of_birth"), label="data.date_of_birth"),
             nationality=data.text("nationality"),
             country_of_residence=data.text("country_of_residence"),
-            address=_address(data.obj("address")),
+            address=api_address(data.obj("address")),
             natures_of_control=data.texts("natures_of_control"),
             notified_on=parse_date(data.text("notified_on"), label="data.notified_on"),
             ceased_on=parse_date(data.text("ceased_on"), label="data.ceased_on"),
             registration_number=registration,
             legal_form=ident.text("legal_form"),
             legal_authority=ident.text("legal_authority"),
+            place_registered=place,
             country_registered=country_registered,
+            is_sanctioned=data.flag("is_sanctioned"),
             statement=data.text("statement"),
+            exemptions=_exemptions(data.obj("exemptions")),
         )
     except ValidationError as exc:
         raise BadRow(f"{kind.value} {psc_ref}: {validation_reason(exc)}") from exc
     return record, tuple(warnings)
 
 
-def _registration(number: str, place: str | None, country: str | None, warnings: list[str]) -> str:
-    # A number registered at Companies House is written as a company number, so that the PSC
-    # meets the company it names; numbers from other registers are kept as written.
-    if not any(t and _UK_REGISTER.search(t) for t in (place, country)):
-        return number
-    try:
-        return normalise_company_number(number)
-    except ValueError:
-        warnings.append(
-            f"registration number {number!r} is registered in the UK but is not a company "
-            "number: kept as written"
-        )
-        return number
-
-
-def _address(parts: Fields) -> PostalAddress | None:
-    premises, line1 = parts.text("premises"), parts.text("address_line_1")
-    if premises and line1 and re.fullmatch(r"\d[\w\-/ ]{0,7}", premises):
-        premises, line1 = None, f"{premises} {line1}"  # "9" + "Princes Square"
-    return address(
-        [
-            care_of(parts.text("care_of")),
-            po_box(parts.text("po_box")),
-            premises,
-            line1,
-            parts.text("address_line_2"),
-        ],
-        locality=parts.text("locality"),
-        region=parts.text("region"),
-        postcode=parts.text("postal_code"),
-        country=parts.text("country"),
-        label=parts.path,
-    )
+def _exemptions(exemptions: Fields) -> tuple[PscExemption, ...]:
+    """Every period of every exemption, in the order the line gives them."""
+    out = []
+    for key in exemptions.values:
+        exemption = exemptions.obj(key)
+        kind = exemption.text("exemption_type") or key.replace("_", "-")
+        for i, item in enumerate(exemption.items("items")):
+            period = Fields(item, f"{exemption.name('items')}[{i}]")
+            label = period.path
+            start = parse_date(period.text("exempt_from"), label=f"{label}.exempt_from")
+            if start is None:
+                raise BadRow(f"{label} has no exempt_from")
+            try:
+                out.append(
+                    PscExemption(
+                        exemption_type=kind,
+                        exempt_from=start,
+                        exempt_to=parse_date(period.text("exempt_to"), label=f"{label}.exempt_to"),
+                    )
+                )
+            except ValidationError as exc:
+                raise BadRow(f"{label}: {validation_reason(exc)}") from exc
+    return tuple(out)
 
 
 def _totals_warning(data: Fields, counts: Counter[str]) -> str:
     declared = {
         "psc": data.get("persons_of_significant_control_count"),
         "statement": data.get("statements_count"),
+        "exemptions": data.get("exemptions_count"),
     }
-    read = f"{counts['psc']:,} PSC line(s) and {counts['statement']:,} statement line(s)"
+    read = (
+        f"{counts['psc']:,} PSC line(s), {counts['statement']:,} statement line(s) and "
+        f"{counts['exemptions']:,} exemptions line(s)"
+    )
     if counts["unreadable"]:
         read += f", and {counts['unreadable']:,} line(s) of no known kind"
     text = (
         f"snapshot totals (generated {data.get('generated_at')}): "
         f"{_count(declared['psc'])} PSCs, {_count(declared['statement'])} statements, "
-        f"{_count(data.get('exemptions_count'))} exemptions; this file holds {read} before it"
+        f"{_count(declared['exemptions'])} exemptions; this file holds {read} before it"
     )
-    if declared["psc"] != counts["psc"] or declared["statement"] != counts["statement"]:
+    if any(declared[kind] != counts[kind] for kind in declared):
         text += ": the counts differ (a partial file, or a snapshot cut short)"
     return text
 

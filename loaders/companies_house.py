@@ -37,7 +37,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from loaders.reading import RawRow, Rejected, iter_lines
-from schema.base import PartialDate, PostalAddress
+from schema.base import PartialDate, PostalAddress, normalise_company_number
 
 JSON_VALUE_LIMIT = 64 * 1024 * 1024
 """The most characters one JSON value may span before it is rejected as unterminated (a file
@@ -270,6 +270,13 @@ class Fields:
             raise BadRow(f"{self.name(key)} should be a list of text")
         return tuple(str(v) for v in values)
 
+    def flag(self, key: str) -> bool | None:
+        """true or false; None when absent or null."""
+        value = self.values.get(key)
+        if value is None or isinstance(value, bool):
+            return value
+        raise BadRow(f"{self.name(key)} should be true or false, not {_type(value)} {value!r}")
+
 
 def _type(value: object) -> str:
     return {dict: "an object", list: "a list", str: "text", bool: "true/false"}.get(
@@ -341,6 +348,28 @@ def address(
         raise BadRow(f"{label}: {validation_reason(exc)}") from exc
 
 
+def api_address(parts: Fields) -> PostalAddress | None:
+    """An address as the public API writes one (``premises``, ``address_line_1``, ...,
+    ``postal_code``), in PSC lines and officer items alike."""
+    premises, line1 = parts.text("premises"), parts.text("address_line_1")
+    if premises and line1 and re.fullmatch(r"\d[\w\-/ ]{0,7}", premises):
+        premises, line1 = None, f"{premises} {line1}"  # "9" + "Princes Square"
+    return address(
+        [
+            care_of(parts.text("care_of")),
+            po_box(parts.text("po_box")),
+            premises,
+            line1,
+            parts.text("address_line_2"),
+        ],
+        locality=parts.text("locality"),
+        region=parts.text("region"),
+        postcode=parts.text("postal_code"),
+        country=parts.text("country"),
+        label=parts.path,
+    )
+
+
 def care_of(text: str | None) -> str | None:
     if text is None or text.upper().startswith(("C/O", "C/0", "CARE OF")):
         return text
@@ -361,3 +390,55 @@ def validation_reason(exc: ValidationError) -> str:
         message = err["msg"].removeprefix("Value error, ")
         parts.append(f"{where}: {message}" if where else message)
     return "; ".join(parts)
+
+
+# --- corporate bodies' registrations ------------------------------------------------------------
+
+UK_REGISTER = re.compile(
+    r"companies house|registrar of companies|register of companies|"
+    r"^(england|wales|scotland|northern ireland|united kingdom|uk|great britain)\b",
+    re.IGNORECASE,
+)
+"""Words in a place or country of registration that put a corporate body on the Companies House
+register: the register itself ("Companies House Cardiff") or a UK jurisdiction ("England &
+Wales")."""
+
+UK_IDENTIFICATION_TYPE = "uk-limited-company"
+"""The API's ``identification_type`` of a corporate officer on the Companies House register
+(its other types, "eea", "non-eea", "other-corporate-body-or-firm", say nothing either way: UK
+companies were filed as "eea" before 2021)."""
+
+
+def on_uk_register(*places: str | None, identification_type: str | None = None) -> bool:
+    """Whether a corporate body's registration is on the Companies House register, as far as
+    the source says (its identification type, or a place or country of registration)."""
+    if identification_type == UK_IDENTIFICATION_TYPE:
+        return True
+    return any(p is not None and UK_REGISTER.search(p) for p in places)
+
+
+def gb_company_number(number: str | None, *, uk: bool) -> str | None:
+    """A registration number as a Companies House company number, when it is one on that
+    register; None otherwise (another register's numbers are not keys of the GB register)."""
+    if number is None or not uk:
+        return None
+    try:
+        return normalise_company_number(number)
+    except ValueError:
+        return None
+
+
+def kept_registration(number: str, *, uk: bool, warnings: list[str]) -> str:
+    """A registration number as a record keeps it: on the Companies House register, written as
+    a company number ("686734" -> "00686734") so that it meets the company's own record; from
+    any other register, as written."""
+    if not uk:
+        return number
+    kept = gb_company_number(number, uk=True)
+    if kept is None:
+        warnings.append(
+            f"registration number {number!r} is registered in the UK but is not a company "
+            "number: kept as written"
+        )
+        return number
+    return kept

@@ -365,6 +365,14 @@ class Message:
     count_problem: str | None = None
     warnings: tuple[str, ...] = ()
 
+    @property
+    def qualified_reference(self) -> str:
+        """The interchange control reference and the message reference ("IC1/M1"): together
+        they name the message to its sender. The message reference alone outside an
+        interchange; "" when neither is given."""
+        control = "" if self.interchange is None else self.interchange.control_ref
+        return "/".join(part for part in (control, self.reference) if part)
+
 
 @dataclass(slots=True)
 class _Open:

@@ -11,8 +11,10 @@ id               yes       the report's reference, a string or a whole number
 date             yes       the report's date ("2020-04-03", "03/04/2020" by the source's
                            declared order, or an ISO date and time, whose date as written is
                            taken)
-force            yes       the force or agency that owns the report
-unit                       the unit within it
+force            see unit  the force or agency that owns the report
+unit             see       the unit within it, or that owns the report; a report needs force,
+                 force     unit or both (some sources give only the unit), and one with
+                           neither is rejected
 grading          yes       3x5x2 ("1A P", "1/A/P") or 5x5x5 ("B2 4"), as ``schema.grading``
                            reads it; the handling code may be given apart, below
 handling_code              "P"/"C" (3x5x2) or 1-5 (5x5x5), when ``grading`` holds two parts;
@@ -82,8 +84,8 @@ from schema.records import IntelReportRecord
 
 REPORTS = Layout(
     "reports",
-    required=("id", "date", "force", "grading", "text"),
-    optional=("unit", "handling_code", "tags", "subjects"),
+    required=("id", "date", "grading", "text"),
+    optional=("force", "unit", "handling_code", "tags", "subjects"),
 )
 
 _SUBJECT_KEYS = ("name", "dob", "nominal_ref", "role")
@@ -123,12 +125,12 @@ class _Line:
     mapping: ColumnMapping
     warnings: list[str] = field(default_factory=list)
 
-    def _label(self, key: str) -> str:
+    def label(self, key: str) -> str:
         theirs = self.mapping.header_for(key)
         return key if theirs == key else f"{key} ({theirs!r})"
 
     def _fail(self, key: str, message: str) -> _LineError:
-        return _LineError(f"{self._label(key)}: {message}")
+        return _LineError(f"{self.label(key)}: {message}")
 
     def string(self, key: str, *, required: bool = False, numbers: bool = False) -> str | None:
         value = self.values.get(key)
@@ -162,7 +164,7 @@ class _Line:
                 day, warnings = datetime.fromisoformat(text.strip()).date(), ()
             except ValueError:
                 raise self._fail(key, str(exc)) from exc
-        self.warnings.extend(f"{self._label(key)}: {w}" for w in warnings)
+        self.warnings.extend(f"{self.label(key)}: {w}" for w in warnings)
         return day
 
     def grading(self) -> Grading:
@@ -239,13 +241,19 @@ def _decode(text: str, mapping: ColumnMapping) -> _Line:
 def _report(row: RawRow, context: LoadContext, mapping: ColumnMapping) -> Parsed:
     line = _decode(row.text, mapping)
     text = line.string("text", required=True)
+    force, unit = line.string("force"), line.string("unit")
+    if force is None and unit is None:
+        raise _LineError(
+            f"neither {line.label('force')} nor {line.label('unit')} given: a report needs the "
+            "force or the unit that owns it"
+        )
     record = IntelReportRecord.model_validate(
         {
             "provenance": context.provenance(row),
             "report_ref": line.string("id", required=True, numbers=True),
             "reported_on": line.report_date("date"),
-            "force": line.string("force", required=True),
-            "unit": line.string("unit"),
+            "force": force,
+            "unit": unit,
             "grading": line.grading(),
             "tags": line.strings("tags"),
             "text": text,

@@ -6,19 +6,34 @@ PSC name the company they are about, and the company holding the appointment or 
 it has a registered number, with the ``OFFICER_OF`` or ``PSC_OF`` edge between the two companies.
 People get no Person here: entity resolution builds them from the records' ``REFERS_TO`` links.
 
+Roles written (``REFERS_TO``):
+
+============================  =================================================================
+record                        roles
+============================  =================================================================
+``CompanyRecord``             ``registered_address`` (and ``RESOLVES_TO`` its ``Company``)
+``OfficerAppointmentRecord``  ``appointed_to``, ``corporate_officer``, ``service_address``
+``PscRecord``                 ``controlled_company``, ``controlling_company``, ``address``
+============================  =================================================================
+
 Companies House numbers are keys of the GB register, whatever a company's country of origin: a
 company's number is its key there, so every Company written from these records is jurisdiction
-GB. A corporate PSC registered elsewhere is not keyed (its register is free text, not a country
-code), and so gets no Company and no ``PSC_OF``: only its address.
+GB. A corporate officer or corporate PSC registered elsewhere is not keyed: its register is free
+text ("Connecticut", "Minnesota, Usa", "Cayman Islands Registrar"), not a country code, and a
+guessed jurisdiction would merge two registers' companies that share a number, or split one
+company across spellings of its register. So it gets no Company, no ``OFFICER_OF`` and no
+``PSC_OF``: its registration stays on the record, for entity resolution to match by name and
+number, and it names only its address. The same holds for a corporate officer with no number
+(the bulk snapshot carries none).
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from loaders.ch_psc import _UK_REGISTER
+from loaders.companies_house import gb_company_number, on_uk_register
 from loaders.entities import GraphWrites, described, named
-from schema.base import PostalAddress, normalise_company_number
+from schema.base import PostalAddress
 from schema.edges import OfficerOf, PscOf, RegisteredAt
 from schema.entities import Address, Company
 from schema.records import CompanyRecord, OfficerAppointmentRecord, PscRecord, Record
@@ -57,21 +72,30 @@ def company_writes(record: CompanyRecord) -> GraphWrites:
 
 
 def officer_writes(record: OfficerAppointmentRecord) -> GraphWrites:
-    """The company the appointment is to, and the officer's service address.
-
-    A corporate officer would be linked company to company by its registered number, but
-    ``OfficerAppointmentRecord`` has none (the officers products carry only a name), so no
-    ``OFFICER_OF`` is written at load: see ``officer_of``.
-    """
+    """The company the appointment is to; for a corporate officer on the GB register, the
+    officer company and ``OFFICER_OF`` between the two; the officer's service address."""
     company = _company_by_number(record, record.company_number)
     writes = named(record, company, "appointed_to")
+    number = _gb_officer(record)
+    if number is not None:
+        officer = _company_by_number(record, number, name=record.surname)
+        writes.add(named(record, officer, "corporate_officer"))
+        writes.edges.append(officer_of(record, officer, company))
     if record.address is not None:
         writes.add(named(record, _address(record, record.address), "service_address"))
     return writes
 
 
+def _gb_officer(record: OfficerAppointmentRecord) -> str | None:
+    """A corporate officer's number when it is on the Companies House register, else None."""
+    if not record.corporate:
+        return None
+    uk = on_uk_register(record.place_registered, identification_type=record.identification_type)
+    return gb_company_number(record.registration_number, uk=uk)
+
+
 def officer_of(record: OfficerAppointmentRecord, officer: Company, company: Company) -> OfficerOf:
-    """``officer -[:OFFICER_OF]-> company`` for a corporate officer keyed by other means."""
+    """``officer -[:OFFICER_OF]-> company``, with the appointment's role and dates."""
     return OfficerOf(
         start=officer.id,
         end=company.id,
@@ -87,11 +111,12 @@ def officer_of(record: OfficerAppointmentRecord, officer: Company, company: Comp
 
 def psc_writes(record: PscRecord) -> GraphWrites:
     """The controlled company; for a corporate PSC on the GB register, the controlling company
-    and ``PSC_OF``; the PSC's address. Statements and super-secure PSCs name the company only."""
+    and ``PSC_OF``; the PSC's address. Statements, exemptions and super-secure PSCs name the
+    company only."""
     company = _company_by_number(record, record.company_number)
     writes = named(record, company, "controlled_company")
     kind = record.psc_kind
-    if kind.is_statement or kind.is_super_secure:
+    if kind.names_no_one or kind.is_super_secure:
         return writes
     number = _gb_registration(record)
     if number is not None:
@@ -116,15 +141,10 @@ def psc_writes(record: PscRecord) -> GraphWrites:
 
 def _gb_registration(record: PscRecord) -> str | None:
     """A corporate PSC's number when it is on the Companies House register, else None."""
-    number, country = record.registration_number, record.country_registered
-    if not record.psc_kind.is_corporate or number is None:
+    if not record.psc_kind.is_corporate:
         return None
-    if country is None or not _UK_REGISTER.search(country):
-        return None
-    try:
-        return normalise_company_number(number)
-    except ValueError:
-        return None  # registered in the UK, but not a company number (the reader warned)
+    uk = on_uk_register(record.place_registered, record.country_registered)
+    return gb_company_number(record.registration_number, uk=uk)
 
 
 def _company_by_number(record: Record, number: str, name: str | None = None) -> Company:

@@ -13,7 +13,8 @@ record                     roles
 =========================  =====================================================================
 ``PersonRecord``           ``phone``, ``email``, ``address``
 ``MissingEpisodeRecord``   ``found_at`` (and ``RESOLVES_TO`` its ``MissingEpisode``, rule
-                           ``key:episode_ref``)
+                           ``key:episode_ref``; a day given without a time stays a day on
+                           the episode, ``reported_on``/``found_on``)
 ``PhoneSubscriberRecord``  ``subscribed_number``, ``address``
 ``CallRecord``             ``a_party``, ``b_party``
 =========================  =====================================================================
@@ -78,7 +79,9 @@ def missing_writes(record: MissingEpisodeRecord) -> GraphWrites:
         source=record.provenance.source,
         episode_ref=record.episode_ref,
         reported_at=record.reported_at,
+        reported_on=record.reported_on,
         found_at=record.found_at,
+        found_on=record.found_on,
         where_found=record.where_found,
         sensitivity=record.sensitivity,
     )

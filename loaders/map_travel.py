@@ -1,14 +1,20 @@
 """A passenger record's graph writes (``loaders.entities``): the flight, its airports and airline,
-the travel document and the booking contacts' phones and e-mails. No Person: entity resolution
-builds people from the record's ``REFERS_TO`` links.
+the travel document, the traveller's addresses and the booking contacts' phones, e-mails and
+addresses. No Person: entity resolution builds people from the record's ``REFERS_TO`` links.
 
 - ``Flight`` (carrier, number, local departure date), named in the record's ``flight`` field;
   ``DEPARTS_FROM`` / ``ARRIVES_AT`` its ``Airport`` (IATA code only: reference data fills in name
   and country, and an absent value never erases a known one) and ``OPERATED_BY`` its ``Airline``
   (designator only). The flight's route is a fact the record asserts, so these edges carry it.
 - ``TravelDocument`` (issuing country and number), named as ``document``, when the record gives
-  both: a number without its issuing state has no key, and is left on the record.
-- ``Phone`` / ``Email`` of each booking contact, named as ``contact_phone`` / ``contact_email``.
+  both: a number without its issuing state has no key, and is left on the record. The country
+  is ISO 3166 alpha-3 whichever form the source wrote, so one passport read from a list that
+  writes "GBR" and a file that writes "GB" is one entity.
+- ``Address`` of each of the traveller's own addresses (residence, destination, or unsaid),
+  named as ``address``, as a nominal's are (``loaders.map_people``).
+- ``Phone`` / ``Email`` / ``Address`` of each booking contact, named as ``contact_phone`` /
+  ``contact_email`` / ``contact_address``: whom the booking names to contact (a PNR's contact,
+  a payer) is not the traveller, so their address is not the traveller's ``address``.
 
 Every entity and edge takes the record's sensitivity; every edge the record's id.
 """
@@ -20,7 +26,7 @@ from datetime import date, datetime
 
 from loaders.entities import GraphWrites, asserted, named, phone_entity
 from schema.edges import ArrivesAt, DepartsFrom, Edge, OperatedBy
-from schema.entities import Airline, Airport, Email, Entity, Flight, TravelDocument
+from schema.entities import Address, Airline, Airport, Email, Entity, Flight, TravelDocument
 from schema.grading import Sensitivity
 from schema.records import PassengerRecord
 
@@ -62,14 +68,18 @@ def passenger_writes(record: PassengerRecord) -> GraphWrites:
             sensitivity=sensitivity,
         )
         writes.add(named(record, document, "document"))
+    for address in record.addresses:
+        place = Address.from_postal(address, sensitivity=sensitivity)
+        writes.add(named(record, place, "address"))
     for contact in record.booking_contacts:
         if contact.phone is not None:
-            writes.add(
-                named(record, phone_entity(contact.phone, sensitivity), "contact_phone")
-            )
+            writes.add(named(record, phone_entity(contact.phone, sensitivity), "contact_phone"))
         if contact.email is not None:
             email = Email(address=contact.email, sensitivity=sensitivity)
             writes.add(named(record, email, "contact_email"))
+        if contact.address is not None:
+            place = Address.from_postal(contact.address, sensitivity=sensitivity)
+            writes.add(named(record, place, "contact_address"))
     return _distinct(writes)
 
 

@@ -13,10 +13,10 @@ surname                yes       as on the travel document or booking
 forenames                        given names, as written
 dob                              date of birth, full or partial ("1978-07-06", "1978")
 gender                           M, F, X, U or the words
-nationality                      ISO 3166 alpha-3 or alpha-2 ("GBR", "GB")
+nationality                      ISO 3166 alpha-3 or alpha-2 ("GBR", "GB"), kept as alpha-3
 document_type                    ICAO 9303 code: P passport, I identity card, V visa...
 document_number                  spaces and dashes removed, upper case
-document_country                 issuing state, ISO 3166 alpha-3 or alpha-2
+document_country                 issuing state, ISO 3166 alpha-3 or alpha-2, kept as alpha-3
 document_expiry                  a full date
 carrier                yes       IATA (two characters) or ICAO (three letters) designator
 flight_number          yes       1 to 4 digits and an optional letter ("0989" is "989")
@@ -34,7 +34,16 @@ contact_name                     a booking contact: name, with a phone or e-mail
 contact_phone                    any notation; national numbers are read as the mapping's
                                  ``default_country``'s (GB unless it says)
 contact_email
+address                          the traveller's address: street lines, separated by commas
+town
+postcode                         a UK postcode is written "SW1A 1AA", others as given
+address_country                  ISO 3166 alpha-3 or alpha-2, kept as alpha-3; a UK postcode
+                                 that does not read as one is kept, with a warning
 =====================  ========  ==============================================================
+
+The address columns are optional, and files without them load as before. An address whose
+country is not a code is refused with the row, as other cells are; a country without a street,
+town or postcode is not an address and is dropped with a warning.
 
 Dates of birth and expiry are read as ``loaders.normalise.parse_date`` reads them, by the
 source's declared ``date_order``. The scheduled departure is not (``Cells.datetime`` gives UTC,
@@ -57,8 +66,10 @@ from loaders.column_mapping import (
     check_mapping,
     read_table,
 )
+from loaders.normalise import is_uk_postcode
 from loaders.openflights import ZoneLookup, localise
 from loaders.reading import LoadContext, RawRow, ReadResult
+from schema.countries import country_alpha3
 from schema.records import PassengerRecord
 
 PASSENGERS = Layout(
@@ -86,6 +97,10 @@ PASSENGERS = Layout(
         "contact_name",
         "contact_phone",
         "contact_email",
+        "address",
+        "town",
+        "postcode",
+        "address_country",
     ),
 )
 
@@ -137,6 +152,28 @@ def _contacts(cells: Cells) -> tuple[dict[str, Any], ...]:
     return ({"name": name, "phone": phone, "email": email},)
 
 
+def _addresses(cells: Cells) -> tuple[dict[str, Any], ...]:
+    lines, town, code = cells.text("address"), cells.text("town"), cells.text("postcode")
+    written = cells.text("address_country")
+    if lines is None and town is None and code is None:
+        if written is not None:
+            cells.warnings.append(f"address_country: {written!r} without an address: not recorded")
+        return ()
+    try:
+        country = None if written is None else country_alpha3(written)
+    except ValueError as exc:
+        raise CellError(f"address_country: {exc}") from exc
+    if code is not None and country == "GBR" and not is_uk_postcode(code):
+        cells.warnings.append(f"postcode: {code!r} is not a UK postcode; kept as written")
+    address = {
+        "lines": tuple(p.strip() for p in (lines or "").split(",")),
+        "locality": town,
+        "postcode": code,
+        "country": country,
+    }
+    return (address,)
+
+
 def _passenger(
     context: LoadContext, zones: ZoneLookup | None
 ) -> Callable[[RawRow, Cells], PassengerRecord]:
@@ -162,6 +199,7 @@ def _passenger(
                 "pnr": cells.text("pnr"),
                 "infant": _flag(cells, "infant"),
                 "booking_contacts": _contacts(cells),
+                "addresses": _addresses(cells),
             }
         )
 

@@ -12,21 +12,30 @@ A PAXLST message (D02B, D05B) lists the people on one flight or on the legs of o
       DOC+P+123456789  DTM+36:expiry  LOC+91+issuing country
     CNT+42:passengers  CNT+41:crew  UNT
 
-Every listed person (``NAD+FL`` passenger, ``FM`` crew, ``DDU``/``DDT`` in transit) becomes a
-``PassengerRecord`` for each leg they travel: from the leg that departs from their port of
-embarkation (LOC 178) to the one that arrives at their port of debarkation (LOC 179), all legs
-when the list does not say. The legs of one journey share the booking reference (RFF+AVF) where
-the list gives one. Departure times are local to the departure airport (its zone from the
-airport reference data); two-digit years are read relative to the interchange's date: flights
-within 50 years of it, births not after it, document expiry not more than 20 years after it.
+Every listed person becomes a ``PassengerRecord`` for each leg they travel: from the leg that
+departs from their port of embarkation (LOC 178) to the one that arrives at their port of
+debarkation (LOC 179), all legs when the list does not say. The party qualifier sets ``crew``
+(``FM`` crew, ``DDT`` crew in transit) and ``in_transit`` (``DDU`` passenger in transit,
+``DDT``); in a crew list (BGM 250) a person whose qualifier is neither a passenger's (``FL``,
+``DDU``) nor a crew member's is crew, and a passenger in one is reported. The address in the
+NAD (street lines, city, country sub-entity, postcode, country) is the record's address, its
+purpose unsaid: it is what the receiving state asks for (in the US the address while there, for
+crew the residence). The legs of one journey share the booking reference (RFF+AVF) where the
+list gives one. ``message_ref`` is the interchange control reference and the UNH message
+reference ("IC1/M1"). Countries (nationality, document issuer, address) are kept as ISO 3166
+alpha-3 whichever form the list writes (``schema.countries``). Departure times are local to
+the departure airport (its zone from the airport reference data); two-digit years are read
+relative to the interchange's date: flights within 50 years of it, births not after it, document
+expiry not more than 20 years after it.
 
 A message is rejected as a whole, with the reason, when its UNT count disagrees (unless the
 reader is told ``strict_counts=False``: some senders' counts are wrong, and the GTAS samples'
 mostly are; the disagreement is then a warning), when a mandatory segment is missing (BGM, TDT,
 CNT), when a date or a value that the record needs cannot be read, or when a departure airport
-has no time zone in the reference data. What the records cannot hold is said in warnings: crew
-(``PassengerRecord`` has no crew flag), addresses (no address field), further documents (one
-per record), a seat on a journey of several legs (the list does not say on which).
+has no time zone in the reference data. An address that cannot be read (a country that is not
+a code, or a country alone) is dropped with a warning; the record stays. What the records cannot
+hold is said in warnings: further documents (one per record), a seat on a journey of several
+legs (the list does not say on which).
 """
 
 from __future__ import annotations
@@ -45,9 +54,9 @@ from loaders.edifact import Message, Segment, iter_messages
 from loaders.edifact_dates import parse_dtm
 from loaders.normalise import normalise_phone
 from loaders.openflights import ZoneLookup, localise
-from loaders.reading import LoadContext, Parsed, RawRow, ReadResult, Rejected
+from loaders.reading import LoadContext, Parsed, ReadResult, Rejected
 from schema.errors import ClewError
-from schema.records import PassengerRecord
+from schema.records import AddressPurpose, PassengerRecord, TravelAddress
 
 # --- shared by the passenger message readers ----------------------------------------------------
 
@@ -92,10 +101,11 @@ class Traveller:
     nationality: str | None = None
     infant: bool = False
     crew: bool = False
+    in_transit: bool = False
     pnr: str | None = None
     documents: list[Document] = field(default_factory=list)
     contacts: list[dict[str, Any]] = field(default_factory=list)
-    addresses: int = 0
+    addresses: list[TravelAddress] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -131,6 +141,42 @@ def phone_contact(text: str, *, country: str | None = None) -> tuple[str | None,
     return reading.e164, "; ".join(reading.warnings) or None
 
 
+def travel_address(
+    where: str,
+    warnings: list[str],
+    *,
+    lines: Iterable[str] = (),
+    locality: str = "",
+    region: str = "",
+    postcode: str = "",
+    country: str = "",
+    purpose: AddressPurpose | None = None,
+) -> TravelAddress | None:
+    """An address from a message's parts; None when they are all blank, or (with a warning
+    naming ``where``) when they do not make an address: a wrong address should cost the
+    analyst that address, not the traveller's record."""
+    street = tuple(lines)
+    parts = [p for p in (*street, locality, region, postcode, country) if p.strip()]
+    if not parts:
+        return None
+    try:
+        return TravelAddress.model_validate(
+            {
+                "lines": street,
+                "locality": locality or None,
+                "region": region or None,
+                "postcode": postcode or None,
+                "country": country or None,
+                "purpose": purpose,
+            }
+        )
+    except ValidationError as exc:
+        warnings.append(
+            f"{where}: address {' / '.join(parts)!r} not recorded: {rejection_reason(exc)}"
+        )
+        return None
+
+
 def _departure(leg: Leg, zones: ZoneLookup, warnings: list[str]) -> datetime:
     if leg.departure is None or leg.departs is None:
         raise InvalidMessage(f"leg {leg.name} (line {leg.line}) has no departure airport or time")
@@ -160,13 +206,14 @@ def _document(traveller: Traveller, warnings: list[str]) -> Document | None:
 
 
 def passenger_records(
-    row: RawRow,
+    message: Message,
     itinerary: Iterable[tuple[Traveller, Leg, str | None]],
     context: LoadContext,
     zones: ZoneLookup,
 ) -> tuple[tuple[PassengerRecord, ...], list[str]]:
     """A record per (traveller, leg, seat); raises ``InvalidMessage`` when one cannot be made."""
-    provenance = context.provenance(row)
+    provenance = context.provenance(message.row)
+    message_ref = message.qualified_reference or None
     records: list[PassengerRecord] = []
     warnings: list[str] = []
     departures: dict[int, datetime] = {}
@@ -198,7 +245,11 @@ def passenger_records(
                     "seat": seat,
                     "pnr": traveller.pnr,
                     "infant": traveller.infant,
+                    "crew": traveller.crew,
+                    "in_transit": traveller.in_transit,
+                    "addresses": tuple(dict.fromkeys(traveller.addresses)),
                     "booking_contacts": _distinct(traveller.contacts),
+                    "message_ref": message_ref,
                 }
             )
         except ValidationError as exc:
@@ -212,7 +263,7 @@ def passenger_records(
 def _distinct(contacts: list[dict[str, Any]]) -> tuple[dict[str, Any], ...]:
     seen: dict[tuple[Any, ...], dict[str, Any]] = {}
     for c in contacts:
-        seen.setdefault((c.get("name"), c.get("phone"), c.get("email")), c)
+        seen.setdefault((c.get("name"), c.get("phone"), c.get("email"), c.get("address")), c)
     return tuple(seen.values())
 
 
@@ -253,6 +304,9 @@ def read_messages(
 
 _FLIGHT = re.compile(r"(?P<carrier>[A-Z]{3}|[A-Z0-9]{2})(?P<number>\d{1,4}[A-Z]?)")
 _CREW_ROLES = frozenset({"FM", "DDT"})
+_PASSENGER_ROLES = frozenset({"FL", "DDU"})
+_TRANSIT_ROLES = frozenset({"DDU", "DDT"})
+_CREW_LIST = "250"
 _PHONE_QUALIFIERS = frozenset({"TE", "MB", "AL", "AJ", "HP", "WP"})
 
 
@@ -318,7 +372,8 @@ class _Reading:
             self.close_traveller()
             self.leg = None
             if segment.value(0) != "MS":
-                self.traveller = _traveller(segment)
+                crew_list = self.out.document_type == _CREW_LIST
+                self.traveller = _traveller(segment, crew_list, self.warnings)
         elif tag == "CNT":
             self.close_traveller()
             for element in range(len(segment.elements)):
@@ -386,15 +441,32 @@ def _day(value: date | datetime) -> date:
     return value.date() if isinstance(value, datetime) else value
 
 
-def _traveller(segment: Segment) -> Traveller:
+def _traveller(segment: Segment, crew_list: bool, warnings: list[str]) -> Traveller:
     names = [c.strip() for c in segment.elements[3]] if len(segment.elements) > 3 else []
     if not names or not names[0]:
         raise InvalidMessage(f"{segment.where()}: no surname (NAD+{segment.value(0)}+++SURNAME)")
     role = segment.value(0)
     forenames = " ".join(n for n in names[1:] if n) or None
-    person = Traveller(segment.where(), names[0], forenames, crew=role in _CREW_ROLES)
-    if any(segment.value(i) for i in range(4, 9)):
-        person.addresses += 1
+    # The party qualifier says what each person is; a crew list (BGM 250) makes crew of those
+    # whose qualifier does not say (a passenger named in one is kept a passenger, and reported).
+    crew = role in _CREW_ROLES or (crew_list and role not in _PASSENGER_ROLES)
+    person = Traveller(
+        segment.where(), names[0], forenames, crew=crew, in_transit=role in _TRANSIT_ROLES
+    )
+    if crew_list and not crew:
+        warnings.append(f"{person.name}: a passenger (NAD+{role}) in a crew list (BGM 250)")
+    street = segment.elements[4] if len(segment.elements) > 4 else ()
+    address = travel_address(
+        person.name,
+        warnings,
+        lines=[line.strip() for line in street if line.strip()],
+        locality=segment.value(5),
+        region=segment.value(6, 3) or segment.value(6, 0),
+        postcode=segment.value(7),
+        country=segment.value(8),
+    )
+    if address is not None:
+        person.addresses.append(address)
     return person
 
 
@@ -449,7 +521,7 @@ def parse_paxlst(
             ]
             raise InvalidMessage(f"TDT at line {leg.line} ({leg.name}) has no {', '.join(what)}")
     warnings = reading.warnings
-    records, more = passenger_records(message.row, list(_itinerary(data, warnings)), context, zones)
+    records, more = passenger_records(message, list(_itinerary(data, warnings)), context, zones)
     people = [p for p, *_ in data.travellers]
     for qualifier, label, found in (
         ("42", "passengers", sum(1 for p in people if not p.crew)),
@@ -457,16 +529,6 @@ def parse_paxlst(
     ):
         if qualifier in data.totals and data.totals[qualifier] != found:
             warnings.append(f"CNT says {data.totals[qualifier]} {label}, {found} are listed")
-    crew = sum(1 for p in people if p.crew)
-    if crew:
-        warnings.append(
-            f"{crew} crew member(s) recorded as passengers: PassengerRecord has no crew flag"
-        )
-    addresses = sum(p.addresses for p in people)
-    if addresses:
-        warnings.append(
-            f"{addresses} address(es) read but not recorded: PassengerRecord has no address field"
-        )
     if not people:
         warnings.append("the list names no one")
     return records, warnings + more

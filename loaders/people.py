@@ -39,20 +39,29 @@ column             required  value
 episode_ref        yes       the source's episode number (the record's key)
 child_ref          yes       the child's ``nominal_ref`` in the same source's people file
 reported_at        yes       date and time reported missing: ISO 8601 with an offset, or a
-                             local time in the mapping's declared ``timezone``
-found_at                     date and time found (a found time before the report is kept, with
-                             a warning: reports are sometimes completed after the return)
+                             local time in the mapping's declared ``timezone``; or a day alone
+                             (below)
+found_at                     date and time found, or a day alone (a found time before the
+                             report is kept, with a warning: reports are sometimes completed
+                             after the return)
 where_found                  as the source words it ("friend's flat", "A&E, St Thomas'")
 found_address                street lines of the address found at, separated by commas
 found_town
 found_postcode
 =================  ========  ==================================================================
+
+Police exports often give ``reported_at`` or ``found_at`` as a day with no time ("03/04/2020",
+"2020-04-03"). Such a value is kept as that day (the record's ``reported_on`` or ``found_on``)
+with a warning, and no time of day is assumed: the record's ``reported_at`` stays empty. A
+value known only to the month or year is rejected, as it was before.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -137,15 +146,60 @@ def _person(context: LoadContext) -> Callable[[RawRow, Cells], PersonRecord]:
     return build
 
 
+_TIME_OF_DAY = re.compile(r":|\dT\d", re.IGNORECASE)
+"""What a date and time has and a day alone has not: "21:00", "2020-04-03T21"."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Moment:
+    """When a cell says something happened: an instant, or a day with no time of day."""
+
+    at: datetime | None = None
+    on: date | None = None
+
+    def day(self, zone: tzinfo | None) -> date | None:
+        """The day, in the source's zone where an instant has to be turned into one."""
+        if self.at is not None:
+            return self.at.astimezone(zone).date() if zone is not None else self.at.date()
+        return self.on
+
+    def __str__(self) -> str:
+        return self.at.isoformat() if self.at is not None else str(self.on)
+
+
+def _moment(cells: Cells, name: str, day_field: str) -> _Moment:
+    text = cells.text(name)
+    if text is None:
+        return _Moment()
+    if _TIME_OF_DAY.search(text):
+        return _Moment(at=cells.datetime(name))
+    day = cells.date(name)
+    header = cells.mapping.header_for(name)
+    label = name if header == name else f"{name} ({header!r})"
+    cells.warnings.append(
+        f"{label}: {text!r} gives the day but no time: kept as {day_field} {day}, with no time "
+        "of day assumed"
+    )
+    return _Moment(on=day)
+
+
+def _before(first: _Moment, second: _Moment, zone: tzinfo | None) -> bool:
+    if first.at is not None and second.at is not None:
+        return first.at < second.at
+    # A day against an instant is compared as days, in the source's zone: an hour's
+    # difference cannot be told from a day.
+    a, b = first.day(zone), second.day(zone)
+    return a is not None and b is not None and a < b
+
+
 def _episode(context: LoadContext) -> Callable[[RawRow, Cells], MissingEpisodeRecord]:
     def build(row: RawRow, cells: Cells) -> MissingEpisodeRecord:
         cells.required("reported_at")
-        reported_at = cells.datetime("reported_at")
-        found_at = cells.datetime("found_at")
-        if reported_at is not None and found_at is not None and found_at < reported_at:
+        reported = _moment(cells, "reported_at", "reported_on")
+        found = _moment(cells, "found_at", "found_on")
+        if _before(found, reported, cells.mapping.zone):
             cells.warnings.append(
-                f"found_at ({found_at.isoformat()}) is before reported_at "
-                f"({reported_at.isoformat()}); kept as the source has it"
+                f"found_at ({found}) is before reported_at ({reported}); kept as the source has it"
             )
         found_address = postal_address(cells, "found_address", "found_town", "found_postcode")
         return MissingEpisodeRecord.model_validate(
@@ -153,8 +207,10 @@ def _episode(context: LoadContext) -> Callable[[RawRow, Cells], MissingEpisodeRe
                 "provenance": context.provenance(row),
                 "episode_ref": cells.required("episode_ref"),
                 "child_ref": cells.required("child_ref"),
-                "reported_at": reported_at,
-                "found_at": found_at,
+                "reported_at": reported.at,
+                "reported_on": reported.on,
+                "found_at": found.at,
+                "found_on": found.on,
                 "where_found": cells.text("where_found"),
                 "found_address": found_address,
             }

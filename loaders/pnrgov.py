@@ -10,7 +10,8 @@ A PNRGOV message (versions 10 to 13) carries the bookings (PNRs) that touch one 
                                             title, type (A adult, C child, IN infant), reference,
                                             accompanied-by-infant indicator
         SSR+DOCS:HK::DL:::::/P/GBR/123456789/GBR/12JUL64/M/23AUG19/SMITH/JOHN   travel document
-        SSR CTCE/CTCM, IFT "CTC..", ADD     the traveller's contacts and addresses
+        SSR CTCE/CTCM, IFT "CTC..", ADD     the traveller's contacts (ADD: an emergency contact)
+        SSR DOCA                            the traveller's residence (R) or destination (D)
         TKT ... FOP IFT+4:43+name+address+phone   ticket, payment and its sponsor
       TVL+121210:0915::1230+LHR+JFK+DL+324:B      each leg of the itinerary (group 5)
         SSR+SEAT:...+15A::1                 booked seats by traveller reference
@@ -28,12 +29,18 @@ whose trailing title ("JOHNMR", "ISABELLE MRS") is dropped. A DOCS with an infan
 FI) in an adult's group is the infant's. The seat is the one checked in (SSD), else the one
 booked (SSR SEAT). Dates and times in TVL are local to the airport; two-digit years are read as
 PAXLST's are (``loaders.paxlst``). Contacts (phone numbers with a country code, e-mail written
-with "//" for "@") are the PNR's booking contacts, on every traveller of it.
+with "//" for "@") are the PNR's booking contacts, on every traveller of it, and an ADD segment
+is a contact with its address: the PNR's contact (group 1), a traveller's emergency contact
+(group 2) or the payer (group 4), so it is a ``BookingContact.address``, never the traveller's
+own. The traveller's own addresses are their SSR DOCA, with its purpose (residence,
+destination); a DOCA for an infant ("/I") goes to the booking's infant when it has only one.
+``message_ref`` is the interchange control reference and the UNH message reference. A PNR lists
+passengers: ``crew`` and ``in_transit`` are never set.
 
 A message is rejected as a whole when its UNT count disagrees (unless ``strict_counts=False``),
 a mandatory segment is missing (MSG, ORG, the pushed TVL, EQN; RCI and a TIF in each PNR), a date
-or an SSR DOCS cannot be read, or a departure airport has no time zone. Addresses are read but
-``PassengerRecord`` has no field for them: a warning counts them.
+or an SSR DOCS cannot be read, or a departure airport has no time zone. An address that cannot
+be read, or a DOCA that matches no traveller, is dropped with a warning.
 """
 
 from __future__ import annotations
@@ -60,9 +67,10 @@ from loaders.paxlst import (
     phone_contact,
     read_messages,
     reference_year,
+    travel_address,
 )
 from loaders.reading import LoadContext, ReadResult
-from schema.records import BookingContact, PassengerRecord
+from schema.records import AddressPurpose, BookingContact, PassengerRecord, TravelAddress
 
 _MONTHS = {
     m: i
@@ -77,6 +85,7 @@ _TITLES = ("MR", "MRS", "MS", "MISS", "MSTR", "MASTER", "DR", "PROF", "REV", "SI
 _GLUED_TITLES = ("MRS", "MISS", "MSTR", "MR")
 _INFANT_GENDERS = {"MI": "M", "FI": "F", "UI": "U"}
 _CONTACT_PHONES = frozenset({"CTCM", "CTCH", "CTCB", "CTCR", "CTCP", "CTCT", "CTCF"})
+_DOCA_PURPOSES = {"R": AddressPurpose.RESIDENCE, "D": AddressPurpose.DESTINATION}
 
 
 def _given(text: str) -> str | None:
@@ -132,6 +141,17 @@ class _Docs:
 
 
 @dataclass(slots=True)
+class _Doca:
+    """A traveller's address from an SSR DOCA, until its traveller is known."""
+
+    address: TravelAddress
+    group_pax: _Pax | None
+    ref: str
+    infant: bool
+    where: str
+
+
+@dataclass(slots=True)
 class _Pax:
     person: Traveller
     ref: str
@@ -151,7 +171,7 @@ class _Booking:
     booked: dict[tuple[int, int], str] = field(default_factory=dict)
     taken: dict[tuple[int, int], str] = field(default_factory=dict)
     contacts: list[dict[str, Any]] = field(default_factory=list)
-    addresses: int = 0
+    docas: list[_Doca] = field(default_factory=list)
 
     def by_ref(self, ref: str) -> _Pax | None:
         return next((p for p in self.travellers if ref and p.ref == ref), None)
@@ -266,14 +286,19 @@ class _Reading:
         elif kind in _CONTACT_PHONES:
             self.contact(group_pax, phone=text, where=seg.where())
         elif kind == "DOCA":
-            self.booking.addresses += 1
+            self.doca(seg, text, group_pax, ref)
 
     def read_ift(self, seg: Segment) -> None:
         if self.mode == "ticket" and seg.value(0, 1) == "43":  # the sponsor of a payment
-            if seg.value(2):
-                self.booking.addresses += 1
-            if seg.value(3):
-                self.contact(self.pax, name=seg.value(1), phone=seg.value(3), where=seg.where())
+            written = seg.value(2)  # one line of free text: not split into parts it may not have
+            address = travel_address(seg.where(), self.warnings, lines=[written] if written else [])
+            self.contact(
+                self.pax,
+                name=seg.value(1),
+                phone=seg.value(3) or None,
+                address=address,
+                where=seg.where(),
+            )
             return
         if self.mode not in ("pnr", "traveller"):
             return
@@ -289,14 +314,33 @@ class _Reading:
         if self.mode not in ("pnr", "traveller", "ticket"):
             return
         kind, free, country = seg.value(1, 0), seg.value(1, 7), seg.value(1, 5).upper()
-        if any(seg.value(1, i) for i in (1, 2, 6)):
-            self.booking.addresses += 1
+        street = seg.value(1, 1)
+        address = travel_address(
+            seg.where(),
+            self.warnings,
+            lines=[street] if street else [],
+            locality=seg.value(1, 2),
+            region=seg.value(1, 3) or seg.value(1, 4),
+            postcode=seg.value(1, 6),
+            country=country,
+        )
+        # A PNR's ADD is its contact's (group 1), a traveller's emergency or unaccompanied
+        # minor's contact (group 2), or a payer's (group 4): never the traveller's own address.
         owner = self.pax if self.mode != "pnr" else None
+        email = phone = None
         if "@" in free or "CTCE" in free or kind == "E":
-            self.contact(owner, email=_email(free.replace("CTCE", "")), where=seg.where())
+            email = _email(free.replace("CTCE", ""))
         elif free and re.fullmatch(r"[\d\s+()\-.]{7,}", free):
-            region = country if len(country) == 2 else None
-            self.contact(owner, phone=free, where=seg.where(), country=region)
+            phone = free
+        phone_region = country if len(country) == 2 else None
+        self.contact(
+            owner,
+            phone=phone,
+            email=email,
+            address=address,
+            where=seg.where(),
+            country=phone_region,
+        )
 
     def contact(
         self,
@@ -306,15 +350,23 @@ class _Reading:
         name: str | None = None,
         phone: str | None = None,
         email: str | None = None,
+        address: TravelAddress | None = None,
         country: str | None = None,
     ) -> None:
         if phone is not None:
             phone, why = phone_contact(phone, country=country)
             if why is not None:
                 self.warnings.append(f"{where}: {why}")
-        if phone is None and not email:
+        if email and address is not None:
+            # An ADD carries both: an unreadable e-mail should not cost the address with it.
+            try:
+                BookingContact(email=email)
+            except ValidationError as exc:
+                self.warnings.append(f"{where}: e-mail not recorded: {rejection_reason(exc)}")
+                email = None
+        if phone is None and not email and address is None:
             return
-        values = {"name": name or None, "phone": phone, "email": email or None}
+        values = {"name": name or None, "phone": phone, "email": email or None, "address": address}
         try:
             BookingContact.model_validate(values)
         except ValidationError as exc:
@@ -347,6 +399,26 @@ class _Reading:
             forenames=" ".join(w for w in (given, middle) if w) or None,
             where=seg.where(),
         )
+
+    def doca(self, seg: Segment, text: str, group_pax: _Pax | None, ref: str) -> None:
+        """``/R|D/country/street/city/region/postcode[/I]``: the traveller's (or, with "I",
+        their infant's) residence or destination."""
+        parts = [p.strip() for p in text.removeprefix("/").split("/")]
+        parts += [""] * (7 - len(parts))
+        kind, country, street, city, region, postcode, infant = parts[:7]
+        address = travel_address(
+            seg.where(),
+            self.warnings,
+            lines=[street] if street else [],
+            locality=city,
+            region=region,
+            postcode=postcode,
+            country=country,
+            purpose=_DOCA_PURPOSES.get(kind.upper()),
+        )
+        if address is not None:
+            infant_flag = infant.upper() == "I"
+            self.booking.docas.append(_Doca(address, group_pax, ref, infant_flag, seg.where()))
 
     # group 5 to 7: the itinerary and check-in --------------------------------------------------
 
@@ -507,6 +579,17 @@ def _settle(booking: _Booking, warnings: list[str]) -> None:
             warnings.append(f"{docs.where}: document of {docs.surname} matches no traveller")
             continue
         _apply(docs, owner, warnings)
+    for doca in booking.docas:
+        owner = booking.by_ref(doca.ref) or doca.group_pax
+        if owner is None and len(adults) == 1:
+            owner = adults[0]
+        if doca.infant:
+            # The SSR names the adult, not which infant: known only when the booking has one.
+            owner = infants[0] if len(infants) == 1 else None
+        if owner is None:
+            warnings.append(f"{doca.where}: address matches no traveller: not recorded")
+            continue
+        owner.person.addresses.append(doca.address)
     for pax in adults:
         if pax.with_infant and not infants:
             warnings.append(f"{pax.person.name} travels with an infant the PNR does not name")
@@ -534,7 +617,6 @@ def parse_pnrgov(
     if reading.pnr_count is not None and reading.pnr_count != len(reading.bookings):
         warnings.append(f"EQN says {reading.pnr_count} PNRs, {len(reading.bookings)} were read")
     itinerary: list[tuple[Traveller, Leg, str | None]] = []
-    addresses = 0
     for booking in reading.bookings:
         if booking.locator is None:
             raise InvalidMessage(f"the PNR at line {booking.line} (SRC) has no RCI locator")
@@ -542,7 +624,6 @@ def parse_pnrgov(
             raise InvalidMessage(f"PNR {booking.locator} (line {booking.line}) has no TIF")
         _settle(booking, warnings)
         legs = booking.legs or ([reading.flight] if reading.flight else [])
-        addresses += booking.addresses
         for pax in booking.travellers:
             person = pax.person
             person.pnr = booking.locator
@@ -550,11 +631,7 @@ def parse_pnrgov(
             for index, leg in enumerate(legs):
                 key = (index, id(pax))
                 itinerary.append((person, leg, booking.taken.get(key) or booking.booked.get(key)))
-    if addresses:
-        warnings.append(
-            f"{addresses} address(es) read but not recorded: PassengerRecord has no address field"
-        )
-    records, more = passenger_records(message.row, itinerary, context, zones)
+    records, more = passenger_records(message, itinerary, context, zones)
     return records, warnings + more
 
 

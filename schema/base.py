@@ -30,6 +30,8 @@ from pydantic import (
     model_validator,
 )
 
+from schema.countries import country_alpha3
+
 
 class StrictModel(BaseModel):
     """Every Clew model: unknown fields refused, instances immutable (and so hashable)."""
@@ -300,6 +302,11 @@ def _country(value: str) -> str:
 
 CountryCode = Annotated[str, AfterValidator(_country)]
 """ISO 3166-1 alpha-2 or alpha-3, upper case (travel documents use alpha-3, ICAO 9303)."""
+
+CountryAlpha3 = Annotated[str, AfterValidator(country_alpha3)]
+"""A country as ISO 3166-1 alpha-3 whichever form the source wrote ("gb" -> "GBR"; ICAO 9303's
+own codes such as "GBD" kept): for values that keys or comparisons depend on, such as a travel
+document's issuing state (``schema.countries``)."""
 
 
 def _iata_airport(value: str) -> str:

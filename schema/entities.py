@@ -16,8 +16,10 @@ Every entity's id comes from its declared key:
 ``Vehicle``         the registration mark
 ``Flight``          carrier, flight number and local departure date
 ``Airport``         IATA code
-``Airline``         IATA or ICAO designator
-``TravelDocument``  issuing country and document number
+``Airline``         IATA or ICAO designator, as the source gives it (``designator_kind`` says
+                    which)
+``TravelDocument``  issuing country (ISO 3166 alpha-3, whichever form the source wrote) and
+                    document number
 ``IntelReport``     source and report reference
 ``MissingEpisode``  source and episode reference
 ``Location``        name (without case) and postcode
@@ -32,7 +34,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import (
     AwareDatetime,
@@ -47,6 +49,7 @@ from schema.base import (
     E164,
     AirlineDesignator,
     Codes,
+    CountryAlpha3,
     CountryCode,
     DocumentNumber,
     DocumentType,
@@ -251,11 +254,22 @@ class Airport(Entity):
 
 
 class Airline(Entity):
+    """An airline by one designator. IATA (two characters) and ICAO (three letters) designators
+    are different entities: OpenFlights reference data writes one for each with the airline's
+    name, and a passenger list names the one it carries. Mapping ICAO to IATA would need the
+    reference data at read time, and Flight keys on the same designator, so it is not done."""
+
     label: ClassVar[str] = "Airline"
     id_key: ClassVar[IdKey] = IdKey("airline", ("designator",))
 
     designator: AirlineDesignator
     name: NonEmptyStr | None = None
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def designator_kind(self) -> Literal["iata", "icao"]:
+        """Which standard the designator is from (the lengths do not overlap)."""
+        return "iata" if len(self.designator) == 2 else "icao"
 
     def _display(self) -> str:
         return f"{self.name} ({self.designator})" if self.name else self.designator
@@ -265,7 +279,7 @@ class TravelDocument(Entity):
     label: ClassVar[str] = "TravelDocument"
     id_key: ClassVar[IdKey] = IdKey("document", ("issuing_country", "number"))
 
-    issuing_country: CountryCode
+    issuing_country: CountryAlpha3
     number: DocumentNumber
     document_type: DocumentType | None = Field(default=None, description="ICAO 9303: P, I, ...")
     expiry: date | None = None
@@ -281,11 +295,17 @@ class IntelReport(Entity):
     source: SourceName
     report_ref: NonEmptyStr
     reported_on: date
-    force: NonEmptyStr
+    force: NonEmptyStr | None = Field(default=None, description="this or unit, or both")
     unit: NonEmptyStr | None = None
     grading: Grading
     tags: Codes = ()
     text: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _owner(self) -> IntelReport:
+        if self.force is None and self.unit is None:
+            raise ValueError("a report needs the force or the unit that owns it (neither given)")
+        return self
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -299,29 +319,44 @@ class IntelReport(Entity):
         return self.grading.handling_code
 
     def _display(self) -> str:
-        return f"{self.force} {self.report_ref} ({self.reported_on.isoformat()})"
+        return f"{self.force or self.unit} {self.report_ref} ({self.reported_on.isoformat()})"
 
 
 class MissingEpisode(Entity):
+    """An episode's ends are instants (``*_at``) or, where the source gives no time of day,
+    days (``*_on``), as ``MissingEpisodeRecord`` keeps them; never both."""
+
     label: ClassVar[str] = "MissingEpisode"
     id_key: ClassVar[IdKey] = IdKey("episode", ("source", "episode_ref"))
 
     source: SourceName
     episode_ref: NonEmptyStr
-    reported_at: UtcDatetime
+    reported_at: UtcDatetime | None = None
+    reported_on: date | None = None
     found_at: UtcDatetime | None = None
+    found_on: date | None = None
     where_found: NonEmptyStr | None = None
+
+    @model_validator(mode="after")
+    def _when(self) -> MissingEpisode:
+        if (self.reported_at is None) == (self.reported_on is None):
+            raise ValueError("an episode needs reported_at or reported_on, and not both")
+        if self.found_at is not None and self.found_on is not None:
+            raise ValueError("give found_at or found_on, not both")
+        return self
 
     @computed_field  # type: ignore[prop-decorator]
     @property
     def duration_h(self) -> float | None:
-        """Hours missing, when the child has been found."""
-        if self.found_at is None:
+        """Hours missing, when the child has been found and both ends have a time of day (a
+        day-only end would make the hours up)."""
+        if self.found_at is None or self.reported_at is None:
             return None
         return round((self.found_at - self.reported_at).total_seconds() / 3600, 2)
 
     def _display(self) -> str:
-        return f"Missing {self.reported_at.date().isoformat()} ({self.episode_ref})"
+        day = self.reported_on if self.reported_at is None else self.reported_at.date()
+        return f"Missing {day} ({self.episode_ref})"
 
 
 class Location(NamedEntity):

@@ -15,7 +15,7 @@ Kinds and their keys:
 ``OfficerAppointmentRecord``      company, officer ref, role, name, birth date, appointed_on
 ``PscRecord``                     company_number, psc_ref (Companies House's PSC id)
 ``PassengerRecord``               flight (carrier, number, local departure date), name, dob,
-                                  document number
+                                  document number, crew or not
 ``PhoneSubscriberRecord``         number, subscribed_from, subscriber_name
 ``CallRecord``                    a_number, b_number, started_at, call_type
 ``IntelReportRecord``             report_ref
@@ -36,7 +36,7 @@ from schema.base import (
     AirlineDesignator,
     Codes,
     CompanyNumber,
-    CountryCode,
+    CountryAlpha3,
     DocumentNumber,
     DocumentType,
     EmailAddress,
@@ -165,6 +165,11 @@ class MissingEpisodeRecord(Record):
 
     ``found_at`` is not required to follow ``reported_at``: reports are sometimes completed after
     the child is back, and dropping the row would hide an episode from the risk score.
+
+    Police exports often give only the day. Such a value is kept as a day (``reported_on``,
+    ``found_on``) and the instant is left empty, never filled with a made-up time: midnight, say,
+    would order the episode against calls and sightings to the hour on evidence that says only
+    the day, and in summer it falls on the previous day in UTC. Each end is one or the other.
     """
 
     label: ClassVar[str] = "MissingEpisodeRecord"
@@ -173,10 +178,32 @@ class MissingEpisodeRecord(Record):
     kind: Literal["missing_episode"] = "missing_episode"
     episode_ref: NonEmptyStr
     child_ref: NonEmptyStr = Field(description="the child's nominal_ref in the same source")
-    reported_at: UtcDatetime
+    reported_at: UtcDatetime | None = None
+    reported_on: date | None = Field(
+        default=None,
+        description="the day reported missing when the source gives no time of day (the day as "
+        "written, in the source's own zone); reported_at is then empty",
+    )
     found_at: UtcDatetime | None = None
+    found_on: date | None = Field(
+        default=None, description="the day found when the source gives no time of day"
+    )
     where_found: NonEmptyStr | None = Field(default=None, description="as the source words it")
     found_address: PostalAddress | None = None
+
+    @model_validator(mode="after")
+    def _when(self) -> MissingEpisodeRecord:
+        if self.reported_at is None and self.reported_on is None:
+            raise ValueError(
+                "an episode needs reported_at (a date and time) or reported_on (a day)"
+            )
+        for end, at, on in (
+            ("reported", self.reported_at, self.reported_on),
+            ("found", self.found_at, self.found_on),
+        ):
+            if at is not None and on is not None:
+                raise ValueError(f"give {end}_at (a date and time) or {end}_on (a day), not both")
+        return self
 
     @property
     def child_record_id(self) -> str:
@@ -239,7 +266,11 @@ def split_officer_name(text: str) -> dict[str, str | None]:
 class OfficerAppointmentRecord(Record):
     """One appointment of an officer (director, secretary, LLP member...) to a company.
 
-    A corporate officer's name is in ``surname``, as Companies House writes it.
+    A corporate officer's name is in ``surname``, as Companies House writes it, and its
+    registration, where the source gives one (the API's ``identification``), in
+    ``registration_number`` and the fields after it: a number on the Companies House register is
+    written as a company number, others as the source writes them. The registration is not part
+    of the key: the same appointment read from a source without it keeps its id.
     """
 
     label: ClassVar[str] = "OfficerAppointmentRecord"
@@ -281,11 +312,29 @@ class OfficerAppointmentRecord(Record):
     occupation: NonEmptyStr | None = None
     country_of_residence: NonEmptyStr | None = None
     address: PostalAddress | None = None
+    identification_type: NonEmptyStr | None = Field(
+        default=None, description='"uk-limited-company", "eea", "non-eea"... as the API gives it'
+    )
+    registration_number: NonEmptyStr | None = Field(
+        default=None, description="a corporate officer's own registration number"
+    )
+    place_registered: NonEmptyStr | None = None
+    legal_authority: NonEmptyStr | None = None
+    legal_form: NonEmptyStr | None = None
 
     @model_validator(mode="after")
     def _check(self) -> OfficerAppointmentRecord:
         if self.birth_date is not None and self.birth_date.day is not None:
             raise ValueError("an officer's birth date is published as year and month only")
+        registration = (
+            self.identification_type,
+            self.registration_number,
+            self.place_registered,
+            self.legal_authority,
+            self.legal_form,
+        )
+        if not self.corporate and any(v is not None for v in registration):
+            raise ValueError("only a corporate officer has a registration (identification)")
         try:
             check_span(self.appointed_on, self.resigned_on)
         except ValueError as exc:
@@ -298,14 +347,17 @@ class OfficerAppointmentRecord(Record):
 
 
 class PscKind(StrEnum):
-    """Companies House's PSC and overseas-entity beneficial-owner kinds (short forms such as
-    "individual" and "statement" are read as well)."""
+    """The kinds of line in Companies House's PSC snapshot that describe a company's control:
+    PSCs, overseas entities' beneficial owners, statements, and exemptions from keeping a PSC
+    register (short forms such as "individual", "statement" and "psc-exemptions" are read as
+    well). The snapshot's closing totals line is no record, and so no kind."""
 
     INDIVIDUAL = "individual-person-with-significant-control"
     CORPORATE_ENTITY = "corporate-entity-person-with-significant-control"
     LEGAL_PERSON = "legal-person-person-with-significant-control"
     SUPER_SECURE = "super-secure-person-with-significant-control"
     STATEMENT = "persons-with-significant-control-statement"
+    EXEMPTIONS = "exemptions"
     INDIVIDUAL_BENEFICIAL_OWNER = "individual-beneficial-owner"
     CORPORATE_ENTITY_BENEFICIAL_OWNER = "corporate-entity-beneficial-owner"
     LEGAL_PERSON_BENEFICIAL_OWNER = "legal-person-beneficial-owner"
@@ -318,6 +370,8 @@ class PscKind(StrEnum):
         short = value.strip().lower().replace("_", "-").replace(" ", "-")
         if short in ("statement", "statements"):
             return cls.STATEMENT
+        if short in ("exemption", "psc-exemption", "psc-exemptions"):
+            return cls.EXEMPTIONS
         for kind in cls:
             if kind.value == short or kind.value == f"{short}-person-with-significant-control":
                 return kind
@@ -328,6 +382,15 @@ class PscKind(StrEnum):
         return self is PscKind.STATEMENT
 
     @property
+    def is_exemptions(self) -> bool:
+        return self is PscKind.EXEMPTIONS
+
+    @property
+    def names_no_one(self) -> bool:
+        """Statements and exemptions are about the company's register, not a controller."""
+        return self.is_statement or self.is_exemptions
+
+    @property
     def is_super_secure(self) -> bool:
         return self.value.startswith("super-secure")
 
@@ -336,8 +399,27 @@ class PscKind(StrEnum):
         return self.value.startswith(("corporate-entity", "legal-person"))
 
 
+class PscExemption(StrictModel):
+    """A period in which a company was exempt from keeping a PSC register, and why
+    (``exemption_type`` as Companies House writes it, e.g.
+    "psc-exempt-as-trading-on-uk-regulated-market")."""
+
+    exemption_type: NonEmptyStr
+    exempt_from: date
+    exempt_to: date | None = None
+
+    @model_validator(mode="after")
+    def _span(self) -> PscExemption:
+        try:
+            check_span(self.exempt_from, self.exempt_to)
+        except ValueError as exc:
+            raise ValueError(f"{self.exemption_type} {exc}") from exc
+        return self
+
+
 class PscRecord(Record):
-    """A person with significant control (or statement, or overseas beneficial owner)."""
+    """A person with significant control (or statement, overseas beneficial owner, or a
+    company's exemptions from keeping a PSC register)."""
 
     label: ClassVar[str] = "PscRecord"
     id_key: ClassVar[IdKey] = IdKey("rec_psc", ("company_number", "psc_ref"))
@@ -362,15 +444,28 @@ class PscRecord(Record):
     )
     legal_form: NonEmptyStr | None = None
     legal_authority: NonEmptyStr | None = None
+    place_registered: NonEmptyStr | None = Field(
+        default=None, description='the register, as written: "Companies House", "Delaware"'
+    )
     country_registered: NonEmptyStr | None = None
+    is_sanctioned: bool | None = Field(
+        default=None, description="an overseas entity's beneficial owner under sanctions"
+    )
     statement: NonEmptyStr | None = None
+    exemptions: tuple[PscExemption, ...] = ()
 
     @model_validator(mode="after")
     def _check(self) -> PscRecord:
         kind = self.psc_kind
         if kind.is_statement and self.statement is None:
             raise ValueError("a PSC statement needs its statement text")
-        if not kind.is_statement and not kind.is_super_secure and self.name is None:
+        if kind.is_exemptions != bool(self.exemptions):
+            raise ValueError(
+                "a company's PSC exemptions need at least one exemption"
+                if kind.is_exemptions
+                else f"a {kind.value} has no exemptions"
+            )
+        if not kind.names_no_one and not kind.is_super_secure and self.name is None:
             raise ValueError(f"a {kind.value} needs a name")
         if self.registration_number is not None and not kind.is_corporate:
             raise ValueError(f"a {kind.value} has no registration number")
@@ -384,20 +479,49 @@ class PscRecord(Record):
 # --- travel -------------------------------------------------------------------------------------
 
 
+class AddressPurpose(StrEnum):
+    """What a flight message says a traveller's address is (PNRGOV SSR DOCA R and D)."""
+
+    RESIDENCE = "residence"
+    DESTINATION = "destination"
+
+
+class TravelAddress(PostalAddress):
+    """An address from flight data, its country as ISO 3166 alpha-3 whichever form the source
+    wrote. ``purpose`` is None where the source does not say: a PAXLST NAD address is what the
+    receiving state asks for (in the US the address while there; for crew, their residence)."""
+
+    country: CountryAlpha3 | None = None
+    purpose: AddressPurpose | None = None
+
+
 class BookingContact(StrictModel):
+    """Whom the booking names to contact (a PNR's contact, a ticket's payer, a traveller's
+    emergency contact): not the traveller, though often one of them."""
+
     name: NonEmptyStr | None = None
     phone: E164 | None = None
     email: EmailAddress | None = None
+    address: TravelAddress | None = None
 
     @model_validator(mode="after")
     def _something(self) -> BookingContact:
-        if self.phone is None and self.email is None:
-            raise ValueError("a booking contact needs a phone or an e-mail")
+        if self.phone is None and self.email is None and self.address is None:
+            raise ValueError("a booking contact needs a phone, an e-mail or an address")
         return self
 
 
 class PassengerRecord(Record):
-    """One passenger on one flight, from advance passenger information or a booking (PNR)."""
+    """One traveller (passenger or crew) on one flight, from advance passenger information or a
+    booking (PNR).
+
+    ``crew`` is part of the key: a crew list (PAXLST BGM 250) and a passenger list are separate
+    documents, so someone on both for one flight (crew flying as a passenger) is two listings,
+    each with its own message, not one whose flag depends on which was loaded last. Adding it
+    changed every passenger record's id (flight data loaded before must be loaded again).
+    ``in_transit`` and ``message_ref`` are not in the key: a list sent again, corrected or not,
+    describes the same listings, and updates them.
+    """
 
     label: ClassVar[str] = "PassengerRecord"
     id_key: ClassVar[IdKey] = IdKey(
@@ -410,6 +534,7 @@ class PassengerRecord(Record):
             "forenames",
             "dob",
             "document_number",
+            "crew",
         ),
         casefold=frozenset({"surname", "forenames"}),
         optional=frozenset({"forenames", "dob", "document_number"}),
@@ -420,10 +545,10 @@ class PassengerRecord(Record):
     surname: NonEmptyStr
     dob: PartialDate | None = None
     gender: Gender | None = None
-    nationality: CountryCode | None = None
+    nationality: CountryAlpha3 | None = None
     document_type: DocumentType | None = None
     document_number: DocumentNumber | None = None
-    document_country: CountryCode | None = None
+    document_country: CountryAlpha3 | None = None
     document_expiry: date | None = None
     carrier: AirlineDesignator
     flight_number: FlightNumber
@@ -436,7 +561,19 @@ class PassengerRecord(Record):
     seat: Seat | None = None
     pnr: Pnr | None = Field(default=None, description="booking record locator")
     infant: bool = False
+    crew: bool = Field(default=False, description="listed as crew (PAXLST NAD+FM, DDT)")
+    in_transit: bool = Field(
+        default=False, description="listed as in transit (PAXLST NAD+DDU, DDT)"
+    )
+    addresses: tuple[TravelAddress, ...] = Field(
+        default=(), description="the traveller's own: residence, destination, or unsaid"
+    )
     booking_contacts: tuple[BookingContact, ...] = ()
+    message_ref: NonEmptyStr | None = Field(
+        default=None,
+        description="the message read: interchange control reference and message reference "
+        '(UNB and UNH, "IC1/M1"), the message reference alone outside an interchange',
+    )
 
     @model_validator(mode="after")
     def _route(self) -> PassengerRecord:
@@ -535,7 +672,12 @@ class ReportSubject(StrictModel):
 
 
 class IntelReportRecord(Record):
-    """A free-text intelligence report with its grading and tags."""
+    """A free-text intelligence report with its grading and tags.
+
+    It names who owns it by ``force``, ``unit`` or both: some sources give only the unit (a
+    regional organised crime unit, a partner agency's team), and either is enough to ask the
+    owner about the report.
+    """
 
     label: ClassVar[str] = "IntelReportRecord"
     id_key: ClassVar[IdKey] = IdKey("rec_intel", ("report_ref",))
@@ -543,12 +685,18 @@ class IntelReportRecord(Record):
     kind: Literal["intel_report"] = "intel_report"
     report_ref: NonEmptyStr
     reported_on: date
-    force: NonEmptyStr
+    force: NonEmptyStr | None = None
     unit: NonEmptyStr | None = None
     grading: Grading
     tags: Codes = ()
     text: str = Field(min_length=1, description="kept as written: mentions are spans into it")
     subjects: tuple[ReportSubject, ...] = ()
+
+    @model_validator(mode="after")
+    def _owner(self) -> IntelReportRecord:
+        if self.force is None and self.unit is None:
+            raise ValueError("a report needs the force or the unit that owns it (neither given)")
+        return self
 
     @property
     def effective_grading(self) -> Grading:

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -87,7 +87,7 @@ def test_company_appointment_lists_with_piped_names() -> None:
     assert current.id != resigned.id
     assert result.warnings == (
         "company_appointments_data_grid[0]: '||ROYSUN LIMITED' read as a corporate officer (no "
-        "forenames, no birth date)",
+        "forenames, no birth date) with no registration number: it can be matched by name only",
         "company_appointments_data_grid[2]: appointment type 03 (Resigned Director) gives no "
         "resignation date: the appointment has ended, on a date not given",
     )
@@ -99,7 +99,10 @@ def test_disqualified_directors_are_unsupported() -> None:
     assert isinstance(result, Rejected)
     assert result.row.line == 1
     assert result.row.text.count("\n") == 28  # lines 1-29, the whole file
-    assert result.reason.startswith("a disqualified director: not supported")
+    assert result.reason == (
+        "a disqualified director: not an appointment, and not supported (disqualifications are "
+        "a separate Companies House product; the schema has no record for them)"
+    )
 
 
 def appointment(**fields: object) -> dict[str, object]:
@@ -147,8 +150,8 @@ def test_bad_appointments_are_rejected_and_the_load_goes_on(tmp_path: Path) -> N
         6: "appointment at 1234567: appointment ends (2001-01-01) before it starts (2004-11-01)",
         7: "no surname (or corporate name)",
         8: "forenames should be text, not a list ['KEVIN']",
-        11: "not an officer appointment: expected person_number and appointment_type (an "
-        "appointment) or company_appointments_data_grid (a company)",
+        11: "no company number: an officer-list item names its company only in the list's "
+        "links.self, so load the whole list",
     }
     good = appointments(results)
     assert [(a.provenance.line, a.company_number, a.role, a.resigned_on) for a in good] == [
@@ -159,6 +162,19 @@ def test_bad_appointments_are_rejected_and_the_load_goes_on(tmp_path: Path) -> N
     assert good[2].corporate is True
     (ended,) = [r for r in results if isinstance(r, Parsed) and r.warnings]
     assert ended.row.line == 10
+    assert ended.warnings == (
+        "appointment type 03 (Resigned Director) gives no resignation date: the appointment has "
+        "ended, on a date not given",
+        "a corporate officer with no registration number: it can be matched by name only",
+    )
+
+
+def test_a_json_value_of_no_known_shape_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "officers.json"
+    path.write_text('{"name": "SMITH, Kevin"}\n', encoding="utf-8")
+    (result,) = read(path)
+    assert isinstance(result, Rejected)
+    assert result.reason.startswith("not an officer appointment: expected person_number")
 
 
 def test_an_array_of_appointments_and_a_code_that_disagrees_with_its_words(tmp_path: Path) -> None:
@@ -179,3 +195,241 @@ def test_the_code_table_names_every_role_once_current_and_once_resigned() -> Non
         roles.setdefault(t.role, []).append(t.current)
     assert all(sorted(flags) == [False, True] for flags in roles.values())
     assert len(roles) == 10
+
+
+# --- corporate officers' registrations ------------------------------------------------------
+
+
+def corporate(identification: Mapping[str, object] | None, **fields: object) -> dict[str, object]:
+    defaults: dict[str, object] = {
+        "corporate_indicator": "Y",
+        "title": None,
+        "forenames": None,
+        "surname": "SECRETARIES LTD",
+        "partial_date_of_birth": None,
+        "appointment_type": "00",
+        "identification": identification,
+    }
+    return appointment(**(defaults | fields))
+
+
+def test_a_corporate_officer_keeps_its_registration(tmp_path: Path) -> None:
+    uk = {
+        "identification_type": "eea",
+        "place_registered": "Companies House, Cardiff",
+        "registration_number": "654321",
+        "legal_authority": "Companies Act 2006",
+        "legal_form": "Limited Company",
+    }
+    abroad = {
+        "identification_type": "non-eea",
+        "place_registered": "Cayman Islands Registrar",
+        "registration_number": "ky-12345",
+    }
+    unnumbered_uk = {"identification_type": "uk-limited-company", "registration_number": "LP-1"}
+    lines = [
+        corporate(uk),
+        corporate(abroad),
+        corporate(unnumbered_uk),
+        corporate(None, corporate_indicator=None) | {"identification": {"legal_form": "LLP"}},
+        corporate(uk, corporate_indicator="N"),
+    ]
+    path = tmp_path / "officers.jsonl"
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    results = read(path)
+    accounted(path, results)
+    first, second, third, fourth = appointments(results)
+    assert first.corporate is True
+    assert (first.registration_number, first.identification_type) == ("00654321", "eea")
+    assert (first.place_registered, first.legal_authority, first.legal_form) == (
+        "Companies House, Cardiff",
+        "Companies Act 2006",
+        "Limited Company",
+    )
+    assert (second.registration_number, second.place_registered) == (
+        "ky-12345",
+        "Cayman Islands Registrar",
+    )
+    assert third.registration_number == "LP-1"
+    # With no corporate indicator, an identification says the officer is a company.
+    assert (fourth.corporate, fourth.legal_form, fourth.registration_number) == (True, "LLP", None)
+    warnings = {r.row.line: r.warnings for r in results if isinstance(r, Parsed)}
+    assert warnings[1] == warnings[2] == ()
+    assert warnings[3] == (
+        "registration number 'LP-1' is registered in the UK but is not a company number: kept "
+        "as written",
+    )
+    assert warnings[4] == (
+        "a corporate officer with no registration number: it can be matched by name only",
+    )
+    (refused,) = [r for r in results if isinstance(r, Rejected)]
+    assert refused.reason == (
+        "appointment at 1234567: only a corporate officer has a registration (identification)"
+    )
+    assert first.id == OfficerAppointmentRecord.record_id(
+        "companies_house",
+        company_number="01234567",
+        officer_ref="123456780001",
+        role="secretary",
+        surname="SECRETARIES LTD",
+        forenames=None,
+        birth_date=None,
+        appointed_on=date(2004, 11, 1),
+    )  # the registration is no part of the key
+
+
+# --- the public data API ------------------------------------------------------------------------
+
+OFFICERS: list[dict[str, object]] = [
+    {
+        "address": {
+            "premises": "15",
+            "address_line_1": "Shenfield Road",
+            "locality": "Brentwood",
+            "postal_code": "CM15 8AG",
+        },
+        "officer_role": "director",
+        "name": "WHITE, Samuel David",
+        "appointed_on": "2011-03-15",
+        "date_of_birth": {"year": 1949, "month": 12},
+        "nationality": "British",
+        "occupation": "Company Director",
+        "country_of_residence": "England",
+        "links": {
+            "officer": {"appointments": "/officers/l5MbKU2_OikSUhv2cR9CT3mVYdY/appointments"}
+        },
+    },
+    {
+        "officer_role": "corporate-secretary",
+        "name": "HOLDCO SECRETARIES LIMITED",
+        "appointed_on": "2012-11-17",
+        "resigned_on": "2019-01-31",
+        "identification": {
+            "identification_type": "uk-limited-company",
+            "registration_number": "4567",
+            "place_registered": "England And Wales",
+            "legal_authority": "Companies Act 2006",
+            "legal_form": "Private Limited Company",
+        },
+        "links": {"officer": {"appointments": "/officers/Xy1/appointments"}},
+    },
+    {
+        "officer_role": "corporate-nominee-director",
+        "name": "OFFSHORE NOMINEES S.A.",
+        "appointed_before": "1991-10-01",
+        "identification": {
+            "identification_type": "non-eea",
+            "registration_number": "12345",
+            "place_registered": "Panama",
+        },
+        "links": {"officer": {"appointments": "/officers/Zz9/appointments"}},
+    },
+]
+
+OFFICER_LIST: dict[str, object] = {
+    "kind": "officer-list",
+    "links": {"self": "/company/01669034/officers"},
+    "items_per_page": 35,
+    "total_results": 3,
+    "items": OFFICERS,
+}
+
+APPOINTMENT: dict[str, object] = {
+    "appointed_to": {"company_number": "SC99999", "company_name": "TEST LIMITED"},
+    "officer_role": "llp-designated-member",
+    "name": "Kevin David SMITH",
+    "name_elements": {
+        "title": "Mr",
+        "forename": "Kevin",
+        "other_forenames": "David",
+        "surname": "SMITH",
+    },
+    "appointed_on": "2017-02-10",
+    "links": {"company": "/company/SC999999"},
+}
+
+APPOINTMENT_LIST: dict[str, object] = {
+    "kind": "personal-appointment",
+    "name": "Kevin David SMITH",
+    "is_corporate_officer": False,
+    "date_of_birth": {"year": 1962, "month": 7},
+    "links": {"self": "/officers/AbCdE/appointments"},
+    "items": [APPOINTMENT],
+}
+
+
+def test_a_company_officer_list_from_the_api(tmp_path: Path) -> None:
+    path = tmp_path / "officers.json"
+    path.write_text(json.dumps(OFFICER_LIST, indent=2), encoding="utf-8")
+    results = read(path)
+    accounted(path, results)
+    (result,) = results
+    assert isinstance(result, Parsed)
+    white, holdco, nominee = appointments(results)
+    assert {a.company_number for a in (white, holdco, nominee)} == {"01669034"}
+    assert (white.officer_ref, white.surname, white.forenames) == (
+        "l5MbKU2_OikSUhv2cR9CT3mVYdY",
+        "WHITE",
+        "Samuel David",
+    )
+    assert (white.role, white.corporate, white.appointment_type) == ("director", False, None)
+    assert white.birth_date == PartialDate(year=1949, month=12)
+    assert str(white.address) == "15 Shenfield Road, Brentwood, CM15 8AG"
+    assert (white.nationality, white.occupation, white.country_of_residence) == (
+        "British",
+        "Company Director",
+        "England",
+    )
+    assert (holdco.role, holdco.corporate, holdco.surname) == (
+        "secretary",
+        True,
+        "HOLDCO SECRETARIES LIMITED",
+    )
+    assert (holdco.registration_number, holdco.identification_type) == (
+        "00004567",
+        "uk-limited-company",
+    )
+    assert (holdco.appointed_on, holdco.resigned_on) == (date(2012, 11, 17), date(2019, 1, 31))
+    assert (nominee.role, nominee.registration_number) == ("nominee-director", "12345")
+    assert nominee.appointed_on is None
+    assert result.warnings == (
+        "items[2]: appointed before 1991-10-01 (a pre-1992 appointment): no date is known",
+    )
+
+
+def test_an_officer_appointment_list_from_the_api(tmp_path: Path) -> None:
+    path = tmp_path / "appointments.json"
+    path.write_text(json.dumps(APPOINTMENT_LIST), encoding="utf-8")
+    (member,) = appointments(read(path))
+    assert (member.company_number, member.officer_ref) == ("SC099999", "AbCdE")
+    assert (member.title, member.forenames, member.surname) == ("Mr", "Kevin David", "SMITH")
+    assert member.birth_date == PartialDate(year=1962, month=7)  # from the list
+    assert (member.role, member.corporate) == ("llp-designated-member", False)
+
+
+def test_one_api_item_needs_its_company(tmp_path: Path) -> None:
+    item = APPOINTMENT
+    alone = {k: v for k, v in item.items() if k != "appointed_to"}
+    listed = OFFICERS[0]
+    nameless = {**listed, "company_number": "1", "name": "WHITE"}
+    path = tmp_path / "officers.jsonl"
+    lines = [item, alone, listed, nameless]
+    path.write_text("\n".join(json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    results = read(path)
+    first, second, third, fourth = results
+    assert isinstance(first, Parsed)
+    assert isinstance(second, Parsed)  # links.company names it
+    assert appointments([second])[0].company_number == "SC999999"
+    assert isinstance(third, Rejected)
+    assert third.reason.startswith("no company number: an officer-list item names its company")
+    assert isinstance(fourth, Parsed)
+    assert fourth.warnings == ("name 'WHITE' is not SURNAME, Forenames: read whole as the surname",)
+
+
+def test_a_bad_item_rejects_its_list(tmp_path: Path) -> None:
+    bad = {**OFFICER_LIST, "items": [*OFFICERS, {"name": "X"}]}
+    path = tmp_path / "officers.json"
+    path.write_text(json.dumps(bad), encoding="utf-8")
+    (result,) = read(path)
+    assert isinstance(result, Rejected)
+    assert result.reason == "items[3]: no officer_role"

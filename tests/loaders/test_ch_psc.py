@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+
 from loaders.ch_psc import TOTALS_KIND, PscReader
 from loaders.reading import LoadContext, Parsed, ReadResult, Rejected
 from schema.base import PartialDate
@@ -86,8 +88,9 @@ def test_individual_statement_and_totals_line() -> None:
     assert totals.records == ()
     assert totals.warnings == (
         "snapshot totals (generated 2024-11-22T03:43:03Z): 12,799,821 PSCs, 774,422 "
-        "statements, 77 exemptions; this file holds 1 PSC line(s) and 1 statement line(s) "
-        "before it: the counts differ (a partial file, or a snapshot cut short)",
+        "statements, 77 exemptions; this file holds 1 PSC line(s), 1 statement line(s) and 0 "
+        "exemptions line(s) before it: the counts differ (a partial file, or a snapshot cut "
+        "short)",
     )
 
 
@@ -111,6 +114,23 @@ def test_corporate_psc_links_company_to_company() -> None:
 
 
 @needs_data
+def test_the_whole_identification_is_kept() -> None:
+    (uk,) = pscs(read(FIXTURES / "psc-data-2.json"))
+    assert (uk.place_registered, uk.legal_authority) == ("Companies House Cardiff", "Companies Act")
+    results = read(FIXTURES / "psc-data-15.json")
+    (abroad,) = pscs(results)
+    # Registered in Connecticut: not a Companies House number, so kept as written.
+    assert (abroad.registration_number, abroad.place_registered, abroad.country_registered) == (
+        "41-0406690",
+        "Connecticut",
+        "Minnesota, Usa",
+    )
+    assert abroad.legal_form == "Private"
+    assert isinstance(results[0], Parsed)
+    assert results[0].warnings == ()
+
+
+@needs_data
 def test_super_secure_and_overseas_beneficial_owners() -> None:
     (secure,) = pscs(read(FIXTURES / "psc-data-7.json"))
     assert secure.psc_kind is PscKind.SUPER_SECURE
@@ -120,6 +140,10 @@ def test_super_secure_and_overseas_beneficial_owners() -> None:
     assert owner.company_number == "OE031044"
     assert owner.address is not None
     assert owner.address.lines == ("Czernin Palace", "Loretánské Náměstí 5")
+    assert owner.is_sanctioned is False
+    (corporate_owner,) = pscs(read(FIXTURES / "psc-data-4.json"))
+    assert corporate_owner.is_sanctioned is False
+    assert secure.is_sanctioned is None
 
 
 def psc_line(number: str, ref: str, **data: object) -> str:
@@ -161,7 +185,7 @@ def test_bad_lines_are_rejected_and_the_load_goes_on(tmp_path: Path) -> None:
     assert (
         rejected[5] == "data.notified_on '2020-02-30' is not a date: day is out of range for month"
     )
-    assert rejected[6].startswith("data.kind 'exemptions' is not a PSC kind the schema knows (")
+    assert rejected[6] == "exemptions a6: a company's PSC exemptions need at least one exemption"
     assert rejected[7] == 'no "data": expected {"company_number": ..., "data": {...}}'
     assert len(rejected) == 6
     assert [(p.provenance.line, p.psc_ref, p.psc_kind.value) for p in pscs(results)] == [
@@ -174,7 +198,8 @@ def test_bad_lines_are_rejected_and_the_load_goes_on(tmp_path: Path) -> None:
     # Lines rejected after their kind was known count as lines of that kind read.
     assert last.warnings == (
         "snapshot totals (generated None): 4 PSCs, 1 statements, 0 exemptions; this file holds "
-        "4 PSC line(s) and 1 statement line(s), and 4 line(s) of no known kind before it",
+        "4 PSC line(s), 1 statement line(s) and 1 exemptions line(s), and 3 line(s) of no known "
+        "kind before it: the counts differ (a partial file, or a snapshot cut short)",
     )
 
 
@@ -194,8 +219,8 @@ def test_totals_that_differ_say_so(tmp_path: Path) -> None:
     assert isinstance(last, Parsed)
     assert last.warnings == (
         "snapshot totals (generated 2026-01-01T00:00:00Z): 2 PSCs, 0 statements, 0 exemptions; "
-        "this file holds 1 PSC line(s) and 0 statement line(s) before it: the counts differ (a "
-        "partial file, or a snapshot cut short)",
+        "this file holds 1 PSC line(s), 0 statement line(s) and 0 exemptions line(s) before it: "
+        "the counts differ (a partial file, or a snapshot cut short)",
     )
 
 
@@ -207,3 +232,135 @@ def test_a_statement_without_its_text_is_rejected(tmp_path: Path) -> None:
     assert result.reason == (
         "persons-with-significant-control-statement s1: a PSC statement needs its statement text"
     )
+
+
+def exemptions_line(number: str, exemptions: object) -> str:
+    data = {
+        "etag": "95753161ed97c525df753458c24b372ec2909393",
+        "kind": "exemptions",
+        "links": {"self": f"/company/{number}/exemptions"},
+        "exemptions": exemptions,
+    }
+    return json.dumps({"company_number": number, "data": data})
+
+
+def test_exemptions_are_a_kind_of_line_with_their_periods(tmp_path: Path) -> None:
+    exemptions = {
+        "psc_exempt_as_trading_on_uk_regulated_market": {
+            "exemption_type": "psc-exempt-as-trading-on-uk-regulated-market",
+            "items": [{"exempt_from": "2018-06-18"}],
+        },
+        "disclosure_transparency_rules_chapter_five_applies": {
+            "exemption_type": "disclosure-transparency-rules-chapter-five-applies",
+            "items": [
+                {"exempt_from": "2016-06-30", "exempt_to": "2017-01-01"},
+                {"exempt_from": "2021-02-02", "exempt_to": "2023-02-02"},
+            ],
+        },
+        # No exemption_type: the key says it.
+        "psc_exempt_as_shares_admitted_on_market": {"items": [{"exempt_from": "2019-01-01"}]},
+    }
+    totals = {
+        "kind": TOTALS_KIND,
+        "persons_of_significant_control_count": 1,
+        "statements_count": 0,
+        "exemptions_count": 1,
+        "generated_at": "2026-01-01T00:00:00Z",
+    }
+    lines = [
+        psc_line("00445790", "p1"),
+        exemptions_line("445790", exemptions),
+        json.dumps({"data": totals}),
+    ]
+    path = tmp_path / "psc.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    results = read(path)
+    accounted(path, results)
+    _, record = pscs(results)
+    assert (record.psc_kind, record.psc_ref, record.company_number) == (
+        PscKind.EXEMPTIONS,
+        "exemptions",
+        "00445790",
+    )
+    assert record.name is None
+    assert [(e.exemption_type, e.exempt_from, e.exempt_to) for e in record.exemptions] == [
+        ("psc-exempt-as-trading-on-uk-regulated-market", date(2018, 6, 18), None),
+        ("disclosure-transparency-rules-chapter-five-applies", date(2016, 6, 30), date(2017, 1, 1)),
+        ("disclosure-transparency-rules-chapter-five-applies", date(2021, 2, 2), date(2023, 2, 2)),
+        ("psc-exempt-as-shares-admitted-on-market", date(2019, 1, 1), None),
+    ]
+    assert record.id == PscRecord.record_id(
+        "companies_house", company_number="00445790", psc_ref="exemptions"
+    )
+    assert json.loads(record.node_properties()["exemptions"])[0] == {
+        "exemption_type": "psc-exempt-as-trading-on-uk-regulated-market",
+        "exempt_from": "2018-06-18",
+        "exempt_to": None,
+    }
+    last = results[-1]
+    assert isinstance(last, Parsed)
+    assert last.warnings == (
+        "snapshot totals (generated 2026-01-01T00:00:00Z): 1 PSCs, 0 statements, 1 exemptions; "
+        "this file holds 1 PSC line(s), 0 statement line(s) and 1 exemptions line(s) before it",
+    )
+
+
+def test_bad_exemptions_are_rejected(tmp_path: Path) -> None:
+    kind = "psc_exempt_as_trading_on_regulated_market"
+    lines = [
+        exemptions_line("1", {kind: {"items": [{"exempt_to": "2020-01-01"}]}}),
+        exemptions_line(
+            "1", {kind: {"items": [{"exempt_from": "2020-01-01", "exempt_to": "2019"}]}}
+        ),
+        exemptions_line(
+            "1", {kind: {"items": [{"exempt_from": "2020-01-01", "exempt_to": "2019-01-01"}]}}
+        ),
+        exemptions_line("1", {}),
+        exemptions_line("1", [kind]),
+        psc_line("1", "a1", exemptions={kind: {"items": [{"exempt_from": "2020-01-01"}]}}),
+    ]
+    path = tmp_path / "psc.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    reasons = [r.reason for r in read(path) if isinstance(r, Rejected)]
+    items = f"data.exemptions.{kind}.items[0]"
+    assert reasons == [
+        f"{items} has no exempt_from",
+        f"{items}.exempt_to '2019' is not a date (dd/mm/yyyy, yyyy-mm-dd or yyyymmdd)",
+        f"{items}: {kind.replace('_', '-')} ends (2019-01-01) before it starts (2020-01-01)",
+        "exemptions exemptions: a company's PSC exemptions need at least one exemption",
+        "data.exemptions should be a JSON object, not a list",
+        "individual-person-with-significant-control a1: a "
+        "individual-person-with-significant-control has no exemptions",
+    ]
+
+
+@pytest.mark.parametrize("kind", list(PscKind))
+def test_every_kind_is_read(tmp_path: Path, kind: PscKind) -> None:
+    data: dict[str, object] = {"kind": kind.value, "name": "Ann Example"}
+    if kind.is_statement:
+        data = {"kind": kind.value, "statement": "psc-details-not-confirmed"}
+    elif kind.is_exemptions:
+        exempt = {"items": [{"exempt_from": "2020-01-01"}]}
+        data = {
+            "kind": kind.value,
+            "exemptions": {"psc_exempt_as_trading_on_regulated_market": exempt},
+        }
+    elif kind.is_super_secure:
+        data = {"kind": kind.value, "description": "super-secure-persons-with-significant-control"}
+    path = tmp_path / "psc.txt"
+    path.write_text(psc_line("01234567", "k1", natures_of_control=[], **data) + "\n", "utf-8")
+    (record,) = pscs(read(path))
+    assert record.psc_kind is kind
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("psc-exemptions", PscKind.EXEMPTIONS),
+        ("exemption", PscKind.EXEMPTIONS),
+        ("statements", PscKind.STATEMENT),
+        ("legal_person", PscKind.LEGAL_PERSON),
+    ],
+)
+def test_short_kinds(text: str, kind: PscKind) -> None:
+    assert PscKind(text) is kind

@@ -106,7 +106,7 @@ def test_malformed_lines_are_rejected_and_the_rest_read(tmp_path: Path) -> None:
         line(id="IR-1"),
         line(id="IR-2")[:60],  # truncated
         line(id="IR-3", tags=5),  # wrong type
-        line(id="IR-4", force=...),  # missing key
+        line(id="IR-4", force=..., unit=None),  # no owner: neither force nor unit
         line(id="IR-5", date="03/04/2020"),  # ambiguous date: parsed, with a warning
         line(id="IR-6", grading="4ZP", handling_code=...),  # not a grading
         line(id="IR-7", handling_code="C", grading="1AP"),  # disagreeing handling codes
@@ -135,10 +135,12 @@ def test_malformed_lines_are_rejected_and_the_rest_read(tmp_path: Path) -> None:
     reasons = {n: r.reason for n, r in rejected.items()}
     assert reasons[2].startswith("not valid JSON: Unterminated string")
     assert reasons[3] == "tags: expected a list of strings, got a number"
-    assert reasons[4] == "force: required but missing or blank"
+    assert reasons[4] == (
+        "neither force nor unit given: a report needs the force or the unit that owns it"
+    )
     assert "is not a 3x5x2 source evaluation" in reasons[6]
     assert "'C' disagrees with the grading's own handling code 'P'" in reasons[7]
-    assert reasons[8].startswith("unknown key(s) 'colour'; known: id, date, force")
+    assert reasons[8].startswith("unknown key(s) 'colour'; known: id, date, grading, text, force")
     assert reasons[9] == "key 'id' appears twice"
     assert reasons[10] == "a report line must be a JSON object, got a list"
     assert reasons[11] == "text: required but missing or blank"
@@ -147,6 +149,33 @@ def test_malformed_lines_are_rejected_and_the_rest_read(tmp_path: Path) -> None:
     assert reasons[15] == "date: expected a string, got a number"
     assert "NaN is not a JSON number" in reasons[17]
     assert "not valid UTF-8" in reasons[19]
+
+
+def test_a_report_owned_by_a_unit_or_a_force_alone(tmp_path: Path) -> None:
+    path = tmp_path / "reports.jsonl"
+    lines = [
+        line(id="IR-1", force=...),
+        line(id="IR-2", unit=...),
+        line(id="IR-3", force=" ", unit=None),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    parsed, rejected = read(path)
+    assert (report(parsed[1]).force, report(parsed[1]).unit) == (None, "CSE Team")
+    assert (report(parsed[2]).force, report(parsed[2]).unit) == ("Metropolitan Police", None)
+    assert rejected[3].reason == (
+        "neither force nor unit given: a report needs the force or the unit that owns it"
+    )
+
+
+def test_the_owner_reject_names_the_mapped_keys(tmp_path: Path) -> None:
+    path = tmp_path / "reports.jsonl"
+    path.write_text(line(force=..., unit=...) + "\n", encoding="utf-8")
+    mapping = ColumnMapping(columns={"force": "agency", "unit": "team"})
+    _, rejected = read(path, IntelReportReader(mapping))
+    assert rejected[1].reason == (
+        "neither force ('agency') nor unit ('team') given: a report needs the force or the unit "
+        "that owns it"
+    )
 
 
 def test_mapping_renames_keys_and_declares_date_order(tmp_path: Path) -> None:

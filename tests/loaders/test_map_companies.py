@@ -201,6 +201,86 @@ def test_a_corporate_officer_gets_no_officer_of_without_a_number(tmp_path: Path)
     assert not of_type(writes, OfficerOf)
 
 
+def test_a_corporate_officer_on_the_register_is_officer_of_company_to_company(
+    tmp_path: Path,
+) -> None:
+    corporate = appointment(
+        corporate_indicator="Y",
+        title=None,
+        forenames=None,
+        surname="SECRETARIES LTD",
+        partial_date_of_birth=None,
+        appointment_type="02",
+        resignation_date="2012-05-01T00:00:00",
+        identification={
+            "identification_type": "eea",
+            "place_registered": "Companies House",
+            "registration_number": "7654321",
+        },
+    )
+    (record,) = read_officers(tmp_path, corporate)
+    writes = officer_writes(record)
+    check_asserted(writes, record)
+    company, officer, address = writes.all_entities
+    assert isinstance(officer, Company)
+    assert (officer.id, officer.name, officer.jurisdiction) == (
+        gb("07654321"),
+        "SECRETARIES LTD",
+        "GB",
+    )
+    assert isinstance(address, Address)
+    assert refers(writes) == {
+        "appointed_to": gb("01234567"),
+        "corporate_officer": gb("07654321"),
+        "service_address": address.id,
+    }
+    (edge,) = of_type(writes, OfficerOf)
+    assert (edge.start, edge.end) == (gb("07654321"), company.id)
+    assert (edge.start_label, edge.end_label) == ("Company", "Company")
+    assert (edge.role, edge.appointment_type) == ("secretary", "02")
+    assert (edge.appointed_on, edge.resigned_on) == (date(2004, 11, 1), date(2012, 5, 1))
+
+
+def test_a_corporate_officer_from_the_api_is_keyed_by_its_identification_type(
+    tmp_path: Path,
+) -> None:
+    officers: dict[str, object] = {
+        "kind": "officer-list",
+        "links": {"self": "/company/SC012345/officers"},
+        "items": [
+            {
+                "officer_role": "corporate-director",
+                "name": "HOLDCO LIMITED",
+                "appointed_on": "2015-06-01",
+                "identification": {
+                    "identification_type": "uk-limited-company",
+                    "registration_number": "SC54321",
+                },
+            },
+            {
+                "officer_role": "corporate-director",
+                "name": "CAYMAN HOLDINGS LTD",
+                "appointed_on": "2015-06-01",
+                "identification": {
+                    "identification_type": "non-eea",
+                    "place_registered": "Cayman Islands",
+                    "registration_number": "54321",
+                },
+            },
+        ],
+    }
+    uk, abroad = read_officers(tmp_path, officers)
+    writes = officer_writes(uk)
+    (edge,) = of_type(writes, OfficerOf)
+    assert (edge.start, edge.end, edge.role) == (gb("SC054321"), gb("SC012345"), "director")
+    assert edge.appointed_on == date(2015, 6, 1)
+    writes = officer_writes(abroad)
+    assert abroad.registration_number == "54321"  # kept on the record, as written
+    assert refers(writes) == {"appointed_to": gb("SC012345")}
+    assert not of_type(writes, OfficerOf)
+    assert gb("00054321") not in {e.id for e in writes.all_entities}
+
+
 def test_officer_of_links_company_to_company_with_the_appointment(tmp_path: Path) -> None:
     (record,) = read_officers(
         tmp_path,
@@ -254,6 +334,16 @@ def test_a_corporate_psc_on_the_register_controls_company_to_company(tmp_path: P
     assert (control.notified_on, control.ceased_on) == (date(2020, 1, 2), date(2022, 3, 4))
 
 
+def test_a_corporate_psc_placed_on_the_register_without_a_country_is_keyed(
+    tmp_path: Path,
+) -> None:
+    identification = {"place_registered": "Companies House", "registration_number": "686734"}
+    line = psc("c3", kind="corporate-entity", name="PARENT LTD", identification=identification)
+    (record,) = read_pscs(tmp_path, line)
+    (control,) = of_type(psc_writes(record), PscOf)
+    assert control.start == gb("00686734")
+
+
 def test_a_corporate_psc_registered_abroad_is_not_keyed(tmp_path: Path) -> None:
     identification = {"country_registered": "Delaware", "registration_number": "12345"}
     line = psc("c2", kind="corporate-entity", name="US INC", identification=identification)
@@ -274,12 +364,21 @@ def test_an_individual_psc_names_the_company_and_an_address_and_no_person(
     assert not of_type(writes, PscOf)
 
 
-def test_statements_and_super_secure_pscs_name_the_company_only(tmp_path: Path) -> None:
+def test_statements_exemptions_and_super_secure_pscs_name_the_company_only(tmp_path: Path) -> None:
     statement = psc(
         "s1", kind="statement", statement="no-individual-or-entity-with-signficant-control"
     )
     secure = psc("x1", kind="super-secure-person-with-significant-control", name=None)
-    for record in read_pscs(tmp_path, statement, secure):
+    exempt = psc(
+        "exemptions",
+        kind="exemptions",
+        name=None,
+        exemptions={
+            "psc_exempt_as_trading_on_regulated_market": {"items": [{"exempt_from": "2016-06-30"}]}
+        },
+        links={"self": "/company/01234567/exemptions"},
+    )
+    for record in read_pscs(tmp_path, statement, secure, exempt):
         writes = psc_writes(record)
         assert [e.id for e in writes.all_entities] == [gb("01234567")]
         assert refers(writes) == {"controlled_company": gb("01234567")}

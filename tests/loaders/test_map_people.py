@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from loaders.entities import MAPPING_VERSION, GraphWrites
@@ -142,6 +142,23 @@ def test_missing_episode_found_at_an_address(tmp_path: Path) -> None:
     )
     assert found.id == FoundAt.id_key.id_for({"start": episode_id, "end": address})
     assert_asserted_by(writes, e1)
+
+
+def test_a_day_without_a_time_stays_a_day_on_the_episode(tmp_path: Path) -> None:
+    (record,) = records(
+        MissingEpisodeReader(),
+        tmp_path / "missing.csv",
+        "episode_ref,child_ref,reported_at,found_at\nE9,N1,2020-04-03,2020-04-05T09:30:00Z\n",
+    )
+    assert isinstance(record, MissingEpisodeRecord)
+    episode = missing_writes(record).all_entities[0]
+    assert isinstance(episode, MissingEpisode)
+    assert (episode.reported_at, episode.reported_on) == (None, date(2020, 4, 3))
+    assert (episode.found_at, episode.found_on) == (datetime(2020, 4, 5, 9, 30, tzinfo=UTC), None)
+    assert episode.duration_h is None  # a day-only end has no hours to count
+    assert episode.display_name == "Missing 2020-04-03 (E9)"
+    props = episode.node_properties()
+    assert (props["reported_at"], props["reported_on"]) == (None, "2020-04-03")
 
 
 def test_missing_episode_found_at_a_named_place_or_nowhere_said(tmp_path: Path) -> None:

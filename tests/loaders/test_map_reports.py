@@ -110,3 +110,11 @@ def test_a_report_that_mentions_nothing_writes_only_itself(tmp_path: Path) -> No
     writes = report_writes(record(tmp_path, text="Nothing to note."))
     assert [e.id for e in writes.all_entities] == [REPORT]
     assert [type(e) for e in writes.edges] == [ResolvesTo]
+
+
+def test_a_report_owned_by_a_unit_alone(tmp_path: Path) -> None:
+    rec = record(tmp_path, force=None, unit="ROCU Cyber")
+    (report, *_) = report_writes(rec).all_entities
+    assert isinstance(report, IntelReport)
+    assert (report.force, report.unit, report.id) == (None, "ROCU Cyber", REPORT)
+    assert report.display_name == "ROCU Cyber IR-1 (2020-04-03)"

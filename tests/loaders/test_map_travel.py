@@ -8,9 +8,18 @@ from loaders.map_travel import passenger_writes
 from loaders.passengers_csv import PassengersReader
 from loaders.reading import LoadContext, Parsed
 from schema.edges import ArrivesAt, DepartsFrom, OperatedBy, RefersTo
-from schema.entities import Airline, Airport, Email, Flight, Person, Phone, TravelDocument
+from schema.entities import (
+    Address,
+    Airline,
+    Airport,
+    Email,
+    Flight,
+    Person,
+    Phone,
+    TravelDocument,
+)
 from schema.grading import Sensitivity
-from schema.records import PassengerRecord
+from schema.records import BookingContact, PassengerRecord, TravelAddress
 
 CONTEXT = LoadContext(
     source="airline_csv",
@@ -125,3 +134,50 @@ def test_a_contact_repeated_is_named_once(tmp_path: Path) -> None:
     writes = passenger_writes(twice)
     assert len(writes.all_entities) == len({e.id for e in writes.all_entities}) == 7
     assert len(writes.edges) == len({e.id for e in writes.edges}) == 7
+
+
+def test_the_travellers_addresses_and_the_contacts_are_named_apart(tmp_path: Path) -> None:
+    path = tmp_path / "passengers.csv"
+    header = HEADER + ",address,town,postcode,address_country"
+    path.write_text(f"{header}\n{JANE},1 High Street,Leeds,ls11aa,GB\n", encoding="utf-8")
+    (result,) = PassengersReader().read(path, CONTEXT)
+    assert isinstance(result, Parsed)
+    (rec,) = result.records
+    assert isinstance(rec, PassengerRecord)
+    payer = TravelAddress(lines=("2 Low Road",), locality="York")
+    contact = BookingContact(name="Pat Payer", address=payer)
+    rec = rec.model_copy(update={"booking_contacts": (*rec.booking_contacts, contact)})
+    writes = passenger_writes(rec)
+    home = Address.entity_id(match_text="1 high street leeds", postcode="LS1 1AA")
+    away = Address.entity_id(match_text="2 low road york", postcode=None)
+    assert {(rel, role) for rel, start, end, role in edges(writes) if end in (home, away)} == {
+        ("REFERS_TO", "address"),
+        ("REFERS_TO", "contact_address"),
+    }
+    assert ("REFERS_TO", rec.id, home, "address") in edges(writes)
+    assert ("REFERS_TO", rec.id, away, "contact_address") in edges(writes)
+    (place,) = (e for e in writes.all_entities if e.id == home)
+    assert isinstance(place, Address)
+    assert (place.text, place.postcode, place.country) == ("1 High Street, Leeds", "LS1 1AA", "GBR")
+    assert place.sensitivity is Sensitivity.OFFICIAL_SENSITIVE
+
+
+def test_a_passport_written_alpha2_or_alpha3_is_one_document(tmp_path: Path) -> None:
+    alpha3 = passenger_writes(record(tmp_path, JANE))
+    alpha2 = passenger_writes(record(tmp_path, JANE.replace("789,GBR,", "789,gb,")))
+    (doc3,) = (e for e in alpha3.all_entities if isinstance(e, TravelDocument))
+    (doc2,) = (e for e in alpha2.all_entities if isinstance(e, TravelDocument))
+    assert doc2 == doc3
+    assert doc2.id == TravelDocument.entity_id(issuing_country="GBR", number="123456789")
+
+
+def test_the_airline_says_which_kind_of_designator_it_has(tmp_path: Path) -> None:
+    iata = passenger_writes(record(tmp_path, JANE))
+    icao = passenger_writes(record(tmp_path, JANE.replace(",BA,0117,", ",BAW,0117,")))
+    kinds = [
+        (e.designator, e.node_properties()["designator_kind"])
+        for writes in (iata, icao)
+        for e in writes.all_entities
+        if isinstance(e, Airline)
+    ]
+    assert kinds == [("BA", "iata"), ("BAW", "icao")]

@@ -9,7 +9,7 @@ from loaders.column_mapping import ColumnMapping, HeaderError
 from loaders.openflights import AirportTimezones
 from loaders.passengers_csv import PassengersReader
 from loaders.reading import LoadContext, Parsed, ReadResult, Rejected
-from schema.records import PassengerRecord
+from schema.records import PassengerRecord, TravelAddress
 
 CONTEXT = LoadContext(
     source="airline_csv", load_batch="t1", loaded_at=datetime(2026, 1, 1, tzinfo=UTC)
@@ -125,3 +125,48 @@ def test_a_column_mapping_renames_headers(tmp_path: Path) -> None:
     mapping = ColumnMapping(columns={"carrier": "Airline"})
     (parsed,) = read(path, mapping=mapping)
     assert isinstance(parsed, Parsed)
+
+
+ADDRESS_HEADER = HEADER + ",address,town,postcode,address_country"
+
+
+def passenger(result: ReadResult) -> PassengerRecord:
+    assert isinstance(result, Parsed)
+    (record,) = result.records
+    assert isinstance(record, PassengerRecord)
+    return record
+
+
+def test_optional_address_columns_and_alpha2_countries(tmp_path: Path) -> None:
+    rows = [
+        JANE.replace("GBR,P,", "gb,P,").replace("789,GBR,", "789,uk,")
+        + ',"1 High Street, Flat 2",London,sw1a1aa,GB',
+        TOM + ",,,,",
+        TOM + ",10 Rue X,Paris,75001,FRA",
+        TOM + ",,,,GBR",
+        TOM + ",1 Low Road,Leeds,NOT A CODE,GBR",
+        TOM + ",1 Low Road,Leeds,,United Kingdom",
+    ]
+    results = read(write(tmp_path, ADDRESS_HEADER, *rows))
+    jane, tom, pierre, country_only, odd_code = (
+        passenger(r) for r in results if isinstance(r, Parsed)
+    )
+    assert (jane.nationality, jane.document_country) == ("GBR", "GBR")
+    assert jane.addresses == (
+        TravelAddress(
+            lines=("1 High Street", "Flat 2"), locality="London", postcode="SW1A 1AA", country="GBR"
+        ),
+    )
+    assert (tom.addresses, country_only.addresses) == ((), ())
+    assert [str(a) for a in pierre.addresses] == ["10 Rue X, Paris, 75001, FRA"]
+    assert [str(a) for a in odd_code.addresses] == ["1 Low Road, Leeds, NOT A CODE, GBR"]
+    warnings = [r.warnings for r in results if isinstance(r, Parsed)]
+    assert warnings[3:] == [
+        ("address_country: 'GBR' without an address: not recorded",),
+        ("postcode: 'NOT A CODE' is not a UK postcode; kept as written",),
+    ]
+    (refused,) = (r for r in results if isinstance(r, Rejected))
+    assert refused.row.line == 7
+    assert refused.reason == (
+        "address_country: 'United Kingdom' is not a country code (ISO 3166 alpha-3 or alpha-2)"
+    )

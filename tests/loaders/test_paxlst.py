@@ -7,7 +7,7 @@ from pathlib import Path
 from loaders.openflights import AirportTimezones
 from loaders.paxlst import PaxlstReader
 from loaders.reading import LoadContext, Parsed, ReadResult, Rejected
-from schema.records import PassengerRecord
+from schema.records import PassengerRecord, TravelAddress
 from tests.loaders.support import DATA, needs_data
 
 APIS = DATA / "gtas" / "apis_paxlst"
@@ -111,11 +111,16 @@ def test_a_passenger_with_documents_contacts_and_seat(tmp_path: Path) -> None:
         ("+442079460000", None),
         (None, "jane.doe@example.com"),
     ]
+    assert rec.addresses == (
+        TravelAddress(
+            lines=("1 HIGH STREET",), locality="LONDON", postcode="SW1A 1AA", country="GBR"
+        ),
+    )
+    assert (rec.crew, rec.in_transit, rec.message_ref) == (False, False, "IC1/M1")
     assert rec.provenance.line == 2
     assert parsed.row.text.startswith("UNH+M1+PAXLST")
     assert parsed.row.text.endswith("CNT+42:1'\nUNT+22+M1'")
     assert parsed.warnings == (
-        "1 address(es) read but not recorded: PassengerRecord has no address field",
         "DOE/JANE MARY (NAD at line 11): document(s) V V998877 not recorded (one per record)",
     )
 
@@ -204,21 +209,83 @@ def test_a_journey_of_two_legs_by_embarkation_and_debarkation(tmp_path: Path) ->
             r.departure_airport,
             r.scheduled_departure.isoformat(),
             r.seat,
+            r.crew,
         )
         for r in records([parsed])
     ]
     assert got == [
-        ("MICHAEL", "123", "ATL", "2007-02-19T15:40:00-05:00", None),
-        ("MICHAEL", "124", "ORD", "2007-02-19T18:40:00-06:00", None),
-        ("CHERYL", "124", "ORD", "2007-02-19T18:40:00-06:00", "14C"),
-        ("PAT", "123", "ATL", "2007-02-19T15:40:00-05:00", None),
-        ("PAT", "124", "ORD", "2007-02-19T18:40:00-06:00", None),
+        ("MICHAEL", "123", "ATL", "2007-02-19T15:40:00-05:00", None, False),
+        ("MICHAEL", "124", "ORD", "2007-02-19T18:40:00-06:00", None, False),
+        ("CHERYL", "124", "ORD", "2007-02-19T18:40:00-06:00", "14C", False),
+        ("PAT", "123", "ATL", "2007-02-19T15:40:00-05:00", None, True),
+        ("PAT", "124", "ORD", "2007-02-19T18:40:00-06:00", None, True),
     ]
     assert parsed.warnings == (
         "CLARK/MICHAEL (NAD at line 14): seat 12A not recorded: the list does not say on which "
         "of 2 legs",
         "CNT says 2 crew, 1 are listed",
-        "1 crew member(s) recorded as passengers: PassengerRecord has no crew flag",
+    )
+
+
+def test_crew_and_transit_from_the_party_qualifier_and_the_crew_list(tmp_path: Path) -> None:
+    people = [
+        "NAD+DDU+++TRANSIT:TOM",
+        "NAD+DDT+++TRANSIT:TINA",
+        "NAD+FM+++DOE:JANE",
+        "NAD+FL+++DOE:JANE",
+    ]
+    passengers = message([*FLIGHT, *people, "CNT+42:2"], "P")
+    crew = ["NAD+ZZZ+++PILOT:PAT", "NAD+FL+++ODD:ONE", "CNT+41:1"]
+    crew_list = message(["BGM+250", *FLIGHT[1:], *crew], "C")
+    path = tmp_path / "crew.edi"
+    path.write_text(interchange(passengers, crew_list), encoding="utf-8")
+    results = read(path)
+    got = [(r.surname, r.forenames, r.crew, r.in_transit, r.message_ref) for r in records(results)]
+    assert got == [
+        ("TRANSIT", "TOM", False, True, "IC1/P"),
+        ("TRANSIT", "TINA", True, True, "IC1/P"),
+        ("DOE", "JANE", True, False, "IC1/P"),
+        ("DOE", "JANE", False, False, "IC1/P"),
+        ("PILOT", "PAT", True, False, "IC1/C"),
+        ("ODD", "ONE", False, False, "IC1/C"),
+    ]
+    # The same person listed as crew and as a passenger on one flight: two listings.
+    jane_crew, jane = records(results)[2:4]
+    assert jane_crew.id != jane.id
+    assert jane.id == jane.model_copy(update={"in_transit": True, "message_ref": "X/Y"}).id
+    (_, parsed) = [r for r in results if isinstance(r, Parsed) and r.records]
+    assert parsed.warnings == (
+        "ODD/ONE (NAD at line 27): a passenger (NAD+FL) in a crew list (BGM 250)",
+    )
+
+
+def test_an_address_that_is_not_one_costs_the_address_not_the_record(tmp_path: Path) -> None:
+    people = [
+        "NAD+FL+++DOE:JANE+++++GBR",  # a country alone
+        "NAD+FL+++DOE:JOHN+1 HIGH STREET+LONDON++SW1A1AA+GREAT BRITAIN",
+        "NAD+FL+++ROE:RAY+5 RUE X:BAT 2+PARIS+:::ILE DE FRANCE+75001+FR",
+    ]
+    path = tmp_path / "address.edi"
+    path.write_text(interchange(message([*FLIGHT, *people, "CNT+42:3"])), encoding="utf-8")
+    (parsed,) = read(path)
+    assert isinstance(parsed, Parsed)
+    jane, john, ray = records([parsed])
+    assert (jane.addresses, john.addresses) == ((), ())
+    assert ray.addresses == (
+        TravelAddress(
+            lines=("5 RUE X", "BAT 2"),
+            locality="PARIS",
+            region="ILE DE FRANCE",
+            postcode="75001",
+            country="FRA",
+        ),
+    )
+    assert parsed.warnings == (
+        "DOE/JANE (NAD at line 11): address 'GBR' not recorded: an address needs at least a "
+        "line, a locality or a postcode",
+        "DOE/JOHN (NAD at line 12): address '1 HIGH STREET / LONDON / SW1A1AA / GREAT BRITAIN' "
+        "not recorded: country: 'GREAT BRITAIN' is not a country code (ISO 3166 alpha-3 or "
+        "alpha-2)",
     )
 
 
@@ -252,6 +319,9 @@ def test_gtas_passenger_list_of_two_legs() -> None:
         )
         for r in records(results)
     ]
+    assert {(r.message_ref, r.crew, r.addresses) for r in records(results)} == {
+        ("000006640/PAX001", False, ())
+    }
     assert got == [
         ("CLARK", "MICHAEL", "1972-09-07", "male", "AA123", "ATL", "ORD",
          "2007-02-19T15:40:00-05:00", "TYR123"),
@@ -301,7 +371,7 @@ def test_gtas_crew_list_with_a_wrong_segment_count() -> None:
     assert first.document_expiry == date(1961, 2, 18)  # "610218": not after 20 years on
     assert (first.carrier, first.flight_number, first.departure_airport) == ("UA", "989", "FRA")
     assert first.scheduled_departure.isoformat() == "2017-01-27T17:25:00+01:00"
+    assert all(r.crew and not r.in_transit for r in crew)
+    assert {r.message_ref for r in crew} == {"1403010600/1402010600"}
     (parsed,) = [r for r in lenient if isinstance(r, Parsed) and r.records]
-    assert "8 crew member(s) recorded as passengers: PassengerRecord has no crew flag" in (
-        parsed.warnings
-    )
+    assert not any("crew" in w for w in parsed.warnings)

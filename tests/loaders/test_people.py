@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -184,7 +184,7 @@ def test_missing_episodes(tmp_path: Path) -> None:
     mapping = ColumnMapping(timezone="Europe/London", date_order=DateOrder.DMY)
     parsed, rejected = read(MissingEpisodeReader(mapping), path)
     assert len(parsed) + len(rejected) == len(rows)
-    assert set(parsed) == {2, 3, 4}
+    assert set(parsed) == {2, 3, 4, 6}
     e1 = episode(parsed[2])
     assert e1.reported_at == datetime(2020, 4, 3, 21, 0, tzinfo=UTC)
     assert e1.found_at == datetime(2020, 4, 5, 8, 30, tzinfo=UTC)
@@ -195,9 +195,59 @@ def test_missing_episodes(tmp_path: Path) -> None:
     assert episode(parsed[3]).reported_at == datetime(2020, 5, 3, 21, 0, tzinfo=UTC)
     assert "is before reported_at" in parsed[4].warnings[0]
     assert rejected[5].reason == "reported_at: required but blank"
-    assert "no time of day" in rejected[6].reason
+    e5 = episode(parsed[6])
+    assert (e5.reported_at, e5.reported_on) == (None, date(2020, 6, 1))
+    assert parsed[6].warnings == (
+        "reported_at: '2020-06-01' gives the day but no time: kept as reported_on 2020-06-01, "
+        "with no time of day assumed",
+    )
     assert "does not exist in Europe/London" in rejected[7].reason
     assert rejected[8].reason == "child_ref: required but blank"
+
+
+def test_a_day_without_a_time_is_kept_as_the_day_and_never_given_a_time(tmp_path: Path) -> None:
+    path = tmp_path / "missing.csv"
+    rows = [
+        "E1,N1,03/04/2020,05/04/2020,,,,",  # both days, day-first as declared
+        "E2,N1,2020-04-03 22:00,2020-04-03,,,,",  # found the same day: no warning
+        "E3,N1,2020-04-03,2020-04-03 00:30,,,,",  # the 2nd in UTC, the same day locally
+        "E4,N1,2020-04-03,2020-04-01 10:00,,,,",  # found days before the report
+        "E5,N1,04/2020,,,,,",  # a month is not a day
+        "E6,N1,2020,,,,,",  # nor a year
+        "E7,N1,31/02/2020,,,,,",  # no such day
+    ]
+    path.write_text(MISSING_HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    mapping = ColumnMapping(timezone="Europe/London", date_order=DateOrder.DMY)
+    parsed, rejected = read(MissingEpisodeReader(mapping), path)
+    assert set(parsed) == {2, 3, 4, 5}
+    e1, e2, e3, e4 = (episode(parsed[n]) for n in (2, 3, 4, 5))
+    assert (e1.reported_at, e1.reported_on) == (None, date(2020, 4, 3))
+    assert (e1.found_at, e1.found_on) == (None, date(2020, 4, 5))
+    assert [w.split(":")[0] for w in parsed[2].warnings] == ["reported_at", "found_at"]
+    assert (e2.reported_at, e2.found_on) == (datetime(2020, 4, 3, 21, tzinfo=UTC), date(2020, 4, 3))
+    assert len(parsed[3].warnings) == 1  # the day-only found_at, no ordering warning
+    assert e3.found_at == datetime(2020, 4, 2, 23, 30, tzinfo=UTC)
+    assert len(parsed[4].warnings) == 1
+    assert e4.found_at == datetime(2020, 4, 1, 9, tzinfo=UTC)
+    assert parsed[5].warnings[-1] == (
+        "found_at (2020-04-01T09:00:00+00:00) is before reported_at (2020-04-03); kept as the "
+        "source has it"
+    )
+    assert "known only to the month" in rejected[6].reason
+    assert "known only to the year" in rejected[7].reason
+    assert rejected[8].reason.startswith("reported_at: ")
+
+
+def test_a_mapped_day_only_column_is_named_by_its_header(tmp_path: Path) -> None:
+    path = tmp_path / "missing.csv"
+    path.write_text("Episode,Child,Date Reported\nE1,N1,2020-04-03\n", encoding="utf-8")
+    columns = {"episode_ref": "Episode", "child_ref": "Child", "reported_at": "Date Reported"}
+    parsed, _ = read(MissingEpisodeReader(ColumnMapping(columns=columns)), path)
+    assert parsed[2].warnings == (
+        "reported_at ('Date Reported'): '2020-04-03' gives the day but no time: kept as "
+        "reported_on 2020-04-03, with no time of day assumed",
+    )
+    assert episode(parsed[2]).reported_on == date(2020, 4, 3)  # no zone needed for a day
 
 
 def test_missing_episode_times_without_offset_need_a_declared_zone(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 from loaders.openflights import AirportTimezones
 from loaders.pnrgov import PnrgovReader
 from loaders.reading import LoadContext, Parsed, ReadResult, Rejected
-from schema.records import PassengerRecord
+from schema.records import AddressPurpose, PassengerRecord, TravelAddress
 from tests.loaders.support import DATA, needs_data
 
 PNRGOV = DATA / "gtas" / "pnrgov"
@@ -86,9 +86,7 @@ def test_a_booking_with_an_infant_two_legs_seats_and_contacts(tmp_path: Path) ->
     accounted(path, results)
     (parsed,) = results
     assert isinstance(parsed, Parsed)
-    assert parsed.warnings == (
-        "1 address(es) read but not recorded: PassengerRecord has no address field",
-    )
+    assert parsed.warnings == ()
     got = [
         (
             *(r.surname, r.forenames, str(r.dob), r.gender, r.infant, r.document_number),
@@ -112,10 +110,60 @@ def test_a_booking_with_an_infant_two_legs_seats_and_contacts(tmp_path: Path) ->
         "GBR",
         date(2030, 1, 1),
     )
-    assert [(c.phone, c.email) for c in jane.booking_contacts] == [
-        (None, "jane.doe@example.com"),
-        ("+442079460000", None),
+    # The PNR's ADD is its contact's address, with the phone written in it: not Jane's own.
+    pnr_contact = TravelAddress(
+        lines=("1 HIGH STREET",), locality="LONDON", postcode="SW1A 1AA", country="GBR"
+    )
+    assert [(c.phone, c.email, c.address) for c in jane.booking_contacts] == [
+        (None, "jane.doe@example.com", None),
+        ("+442079460000", None, pnr_contact),
     ]
+    assert {(r.addresses, r.crew, r.in_transit, r.message_ref) for r in records(results)} == {
+        ((), False, False, "IC9/1")
+    }
+
+
+def test_doca_addresses_are_the_travellers_own(tmp_path: Path) -> None:
+    body = [
+        *HEADER,
+        "SRC",
+        "RCI+BA:DOCA12",
+        "TIF+DOE+JANEMRS:A:1",
+        "SSR+DOCA:HK:1:BA:::::/R/GB/1 HIGH STREET/LONDON//sw1a1aa",
+        "TIF+DOE+JOHN:A:2",
+        "TIF+DOE+TOM:IN:3",
+        "TVL+010324:1015::1320+LHR+JFK+BA+117:Y",
+        "SSR+DOCA:HK:1:BA:::LHR:JFK:/D/USA/5 MAIN ST/NEW YORK/NY/10001+::2",
+        "SSR+DOCA:HK:1:BA:::LHR:JFK:/R/GBR/1 HIGH STREET/LONDON//SW1A 1AA/I+::1",
+        "SSR+DOCA:HK:1:BA:::LHR:JFK:/R/GBR/9 NOWHERE ROAD/LEEDS+::7",
+        "SSR+DOCA:HK:1:BA:::LHR:JFK:/R/GBR",
+    ]
+    path = tmp_path / "doca.edi"
+    path.write_text(interchange(message(body)), encoding="utf-8")
+    (parsed,) = read(path)
+    assert isinstance(parsed, Parsed)
+    home = TravelAddress(
+        lines=("1 HIGH STREET",),
+        locality="LONDON",
+        postcode="SW1A 1AA",
+        country="GBR",
+        purpose=AddressPurpose.RESIDENCE,
+    )
+    away = TravelAddress(
+        lines=("5 MAIN ST",),
+        locality="NEW YORK",
+        region="NY",
+        postcode="10001",
+        country="USA",
+        purpose=AddressPurpose.DESTINATION,
+    )
+    got = {(r.forenames, r.infant): r.addresses for r in records([parsed])}
+    assert got == {("JANE", False): (home,), ("JOHN", False): (away,), ("TOM", True): (home,)}
+    assert parsed.warnings == (
+        "SSR at line 18: address 'GBR' not recorded: an address needs at least a line, a "
+        "locality or a postcode",
+        "SSR at line 17: address matches no traveller: not recorded",
+    )
 
 
 def test_names_from_the_booking_when_no_document_and_an_infant_named_only_in_inft(
@@ -146,6 +194,21 @@ def test_names_from_the_booking_when_no_document_and_an_infant_named_only_in_inf
     assert parsed.warnings == (
         "TVL at line 13: no flight date or number (OPEN, ARNK): not a leg",
         "SSR at line 12: infant SMITH/AMY is named only in an SSR INFT",
+    )
+
+
+def test_an_unreadable_email_in_an_add_keeps_its_address(tmp_path: Path) -> None:
+    body = [*HEADER, "SRC", "RCI+BA:ADD123", "ADD++E:2 LOW ROAD:YORK:::::NOT AN EMAIL"]
+    path = tmp_path / "add.edi"
+    path.write_text(interchange(message([*body, "TIF+DOE+JANE:A:1"])), encoding="utf-8")
+    (parsed,) = read(path)
+    assert isinstance(parsed, Parsed)
+    (jane,) = records([parsed])
+    assert [(c.email, str(c.address)) for c in jane.booking_contacts] == [
+        (None, "2 LOW ROAD, YORK")
+    ]
+    assert parsed.warnings == (
+        "ADD at line 10: e-mail not recorded: email: 'NOT AN EMAIL' is not an e-mail address",
     )
 
 
@@ -214,14 +277,22 @@ def test_gtas_two_pnrs() -> None:
     )
     assert smith.scheduled_departure.isoformat() == "2010-12-12T09:15:00+00:00"
     assert records(lenient)[1].scheduled_departure.isoformat() == "2010-12-12T22:00:00-05:00"
-    assert [c.phone for c in smith.booking_contacts] == ["+441753637285"]
+    # The PNR's contact (ADD, its phone in the free text) and the payer (IFT 43, whose phone
+    # has no country code): their addresses are contacts', not the travellers' own.
+    assert [(c.name, c.phone, str(c.address)) for c in smith.booking_contacts] == [
+        (None, "+441753637285", "45 HIGHSTREET, SLOUGH, BERKSHIRE, SL1AA, GBR"),
+        ("TIMOTHY SIMS", None, "2234 MAIN STREET ATLANTA, GA 30067"),
+    ]
+    assert all(r.addresses == () and r.message_ref == "020A07/1" for r in records(lenient))
     jones = records(lenient)[2]
     assert (jones.document_number, jones.nationality, str(jones.dob)) == (None, "GBR", "1964-07-12")
+    wayne = records(lenient)[4]
+    assert [str(c.address) for c in wayne.booking_contacts] == [
+        "351 LANDSDOWN ROAD, SLOUGH, BERKSHIRE, GBR"
+    ]
     (parsed,) = lenient
     assert isinstance(parsed, Parsed)
-    assert "4 address(es) read but not recorded: PassengerRecord has no address field" in (
-        parsed.warnings
-    )
+    assert not any("address" in w for w in parsed.warnings)
     assert any("check-in TRI names WAYNE/JOHN" in w for w in parsed.warnings)
 
 

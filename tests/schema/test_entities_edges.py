@@ -120,6 +120,18 @@ def test_keys_and_normalisation() -> None:
     assert Vehicle(vrm="AB12 CDE").id == Vehicle(vrm="ab12cde").id
     assert Airport(iata="lhr").id == make_id("airport", "LHR")
     assert TravelDocument(issuing_country="GBR", number="123-456").number == "123456"
+    # One passport, whichever ISO 3166 form the source wrote its issuing state in.
+    assert (
+        TravelDocument(issuing_country="gb", number="1").id
+        == TravelDocument(issuing_country="GBR", number="1").id
+        == make_id("document", "GBR", "1")
+    )
+    assert TravelDocument(issuing_country="GBD", number="1").issuing_country == "GBD"
+    assert [Airline(designator=d).designator_kind for d in ("BA", "U2", "BAW")] == [
+        "iata",
+        "iata",
+        "icao",
+    ]
     assert Flight(carrier="BA", number="0123", departure_date=date(2024, 5, 1)).id == make_id(
         "flight", "BA", "123", date(2024, 5, 1)
     )
@@ -183,6 +195,67 @@ def test_derived_properties() -> None:
     assert report.handling_code == "C"
     assert report.node_properties()["grading"] == "3x5x2:2/B/C"
     assert episode.duration_h == 12.5
+
+
+def test_an_episode_known_only_to_the_day() -> None:
+    day = build(
+        MissingEpisode,
+        source="pnc",
+        episode_ref="E2",
+        reported_on="2024-03-01",
+        found_at="2024-03-02T10:30:00Z",
+    )
+    assert (day.reported_at, day.reported_on) == (None, date(2024, 3, 1))
+    assert day.duration_h is None  # hours from a day would be made up
+    assert day.display_name == "Missing 2024-03-01 (E2)"
+    back = MissingEpisode.model_validate(day.node_properties())
+    assert back == day
+    with pytest.raises(ValidationError, match="reported_at or reported_on, and not both"):
+        build(MissingEpisode, source="pnc", episode_ref="E3")
+    with pytest.raises(ValidationError, match="reported_at or reported_on, and not both"):
+        build(
+            MissingEpisode,
+            source="pnc",
+            episode_ref="E3",
+            reported_on="2024-03-01",
+            reported_at="2024-03-01T10:00:00Z",
+        )
+    with pytest.raises(ValidationError, match="found_at or found_on, not both"):
+        build(
+            MissingEpisode,
+            source="pnc",
+            episode_ref="E3",
+            reported_on="2024-03-01",
+            found_on="2024-03-02",
+            found_at="2024-03-02T10:00:00Z",
+        )
+
+
+def test_a_report_owned_by_a_unit_alone() -> None:
+    report = build(
+        IntelReport,
+        source="intel",
+        report_ref="R/9",
+        reported_on="2024-02-02",
+        unit="ROCU",
+        grading="2B C",
+        text="x",
+    )
+    assert (report.force, report.display_name) == (None, "ROCU R/9 (2024-02-02)")
+    with pytest.raises(ValidationError, match="force or the unit"):
+        build(
+            IntelReport,
+            source="intel",
+            report_ref="R/9",
+            reported_on="2024-02-02",
+            grading="2B C",
+            text="x",
+        )
+
+
+def test_a_company_can_be_officer_of_a_company() -> None:
+    edge = officer_of(start=COMPANY, start_label="Company", end=Company(number="2", name="B").id)
+    assert (edge.start_label, edge.end_label) == ("Company", "Company")
 
 
 # --- edges --------------------------------------------------------------------------------------

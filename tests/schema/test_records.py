@@ -230,6 +230,45 @@ def test_missing_episode_points_at_the_child_record() -> None:
         )
 
 
+def episode(**over: Any) -> MissingEpisodeRecord:
+    data: dict[str, Any] = {"provenance": prov(), "episode_ref": "E1", "child_ref": "N1"}
+    return MissingEpisodeRecord.model_validate({**data, **over})
+
+
+def test_missing_episode_known_only_to_the_day() -> None:
+    day = episode(reported_on="2024-03-01", found_on="2024-03-03")
+    assert (day.reported_at, day.reported_on) == (None, date(2024, 3, 1))
+    assert (day.found_at, day.found_on) == (None, date(2024, 3, 3))
+    assert day.id == episode(reported_at="2024-03-01T22:00:00Z").id  # the key is the episode
+    mixed = episode(reported_on="2024-03-01", found_at="2024-03-02T09:00:00Z")
+    assert mixed.node_properties()["reported_on"] == "2024-03-01"
+    assert mixed.node_properties()["reported_at"] is None
+
+
+@pytest.mark.parametrize(
+    ("over", "message"),
+    [
+        ({}, "needs reported_at \\(a date and time\\) or reported_on \\(a day\\)"),
+        (
+            {"reported_at": "2024-03-01T22:00:00Z", "reported_on": "2024-03-01"},
+            "give reported_at .* or reported_on .*, not both",
+        ),
+        (
+            {
+                "reported_on": "2024-03-01",
+                "found_on": "2024-03-02",
+                "found_at": "2024-03-02T01:00Z",
+            },
+            "give found_at .* or found_on .*, not both",
+        ),
+        ({"reported_on": "2024-03"}, "reported_on"),
+    ],
+)
+def test_missing_episode_invalid(over: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValidationError, match=message):
+        episode(**over)
+
+
 def test_company_record() -> None:
     c = CompanyRecord.model_validate(
         {
@@ -313,6 +352,23 @@ def test_officer_appointment() -> None:
         officer(appointment_type="1")
 
 
+def test_a_corporate_officer_registration() -> None:
+    registration = {
+        "identification_type": "uk-limited-company",
+        "registration_number": "07654321",
+        "place_registered": "Companies House",
+        "legal_authority": "Companies Act 2006",
+        "legal_form": "Private Limited Company",
+    }
+    name = {"title": None, "forenames": None, "surname": "HOLDCO LTD", "birth_date": None}
+    corporate = officer(corporate=True, **name, **registration)
+    assert corporate.registration_number == "07654321"
+    assert corporate.id == officer(corporate=True, **name).id  # not part of the key
+    for key, value in registration.items():
+        with pytest.raises(ValidationError, match="only a corporate officer has a registration"):
+            officer(**{key: value})
+
+
 def psc(**over: Any) -> PscRecord:
     data: dict[str, Any] = {
         "provenance": prov(source="companies_house"),
@@ -341,6 +397,33 @@ def test_psc_kinds() -> None:
     assert psc(psc_kind="individual-beneficial-owner").psc_kind.value == (
         "individual-beneficial-owner"
     )
+    exempt = psc(psc_kind="psc-exemptions", name=None, natures_of_control=[], **EXEMPTIONS)
+    assert exempt.psc_kind is PscKind.EXEMPTIONS
+    assert exempt.psc_kind.names_no_one
+    assert not exempt.psc_kind.is_statement
+    assert exempt.exemptions[0].exempt_to is None
+    abroad = psc(
+        psc_kind="corporate-entity-beneficial-owner",
+        name="HOLDCO SA",
+        registration_number="B 123",
+        place_registered="Registre de Commerce, Luxembourg",
+        country_registered="Luxembourg",
+        is_sanctioned=True,
+    )
+    assert (abroad.place_registered, abroad.is_sanctioned) == (
+        "Registre de Commerce, Luxembourg",
+        True,
+    )
+
+
+EXEMPTIONS: dict[str, Any] = {
+    "exemptions": [
+        {
+            "exemption_type": "psc-exempt-as-trading-on-uk-regulated-market",
+            "exempt_from": "2018-06-18",
+        }
+    ]
+}
 
 
 @pytest.mark.parametrize(
@@ -352,6 +435,17 @@ def test_psc_kinds() -> None:
         ({"natures_of_control": ["Ownership of shares!"]}, "not a nature of control"),
         ({"ceased_on": "2015-01-01"}, "control ends"),
         ({"psc_kind": "wizard"}, "psc_kind"),
+        ({"psc_kind": "exemptions", "name": None}, "need at least one exemption"),
+        (EXEMPTIONS, "a individual-person-with-significant-control has no exemptions"),
+        (
+            {
+                "psc_kind": "exemptions",
+                "exemptions": [
+                    {"exemption_type": "x", "exempt_from": "2020-01-02", "exempt_to": "2020-01-01"}
+                ],
+            },
+            "x ends",
+        ),
     ],
 )
 def test_psc_invalid(over: dict[str, Any], message: str) -> None:
@@ -397,6 +491,28 @@ def test_passenger() -> None:
     assert passenger(document_number=None).id != p.id
 
 
+def test_passenger_countries_crew_addresses_and_message() -> None:
+    p = passenger(
+        nationality="gb",
+        document_country="UK",
+        addresses=[{"lines": ["1 A St"], "postcode": "ls11aa", "country": "gb"}],
+        booking_contacts=[{"name": "Payer", "address": {"lines": ["2 B St"], "country": "FR"}}],
+        message_ref="IC1/M1",
+    )
+    assert (p.nationality, p.document_country) == ("GBR", "GBR")
+    (address,) = p.addresses
+    assert (address.postcode, address.country, address.purpose) == ("LS1 1AA", "GBR", None)
+    (contact,) = p.booking_contacts
+    assert contact.address is not None
+    assert (contact.phone, contact.email, contact.address.country) == (None, None, "FRA")
+    assert (p.crew, p.in_transit, p.message_ref) == (False, False, "IC1/M1")
+    # Countries, addresses, transit and the message are not in the key; crew is.
+    assert p.id == passenger().id
+    assert passenger(in_transit=True, message_ref="IC2/M9").id == p.id
+    assert passenger(crew=True).id != p.id
+    assert PassengerRecord.id_key.fields[-1] == "crew"
+
+
 @pytest.mark.parametrize(
     ("over", "message"),
     [
@@ -407,7 +523,11 @@ def test_passenger() -> None:
         ({"seat": "A23"}, "not a seat"),
         ({"pnr": "AB"}, "booking reference"),
         ({"scheduled_departure": "2024-05-01T00:30:00"}, "timezone"),
-        ({"booking_contacts": [{"name": "X"}]}, "needs a phone or an e-mail"),
+        ({"booking_contacts": [{"name": "X"}]}, "needs a phone, an e-mail or an address"),
+        ({"nationality": "G1"}, "not a country code"),
+        ({"addresses": [{"country": "GBR"}]}, "needs at least a line"),
+        ({"addresses": [{"lines": ["1 A St"], "country": "Britain"}]}, "not a country code"),
+        ({"addresses": [{"lines": ["1 A St"], "purpose": "holiday"}]}, "purpose"),
         ({"booking_contacts": [{"email": "not-an-email"}]}, "not an e-mail address"),
     ],
 )
@@ -481,6 +601,13 @@ def test_intel_report() -> None:
         intel(grading="2B Q")
 
 
+def test_intel_report_owned_by_a_force_or_a_unit() -> None:
+    assert intel(force=None, unit="ROCU").unit == "ROCU"
+    assert intel(unit=None).force == "West Yorkshire"
+    with pytest.raises(ValidationError, match="needs the force or the unit that owns it"):
+        intel(force=None)
+
+
 def test_effective_grading_falls_back_to_provenance() -> None:
     p = person(provenance=prov(handling="3x5x2: 1/B/C", sensitivity=1))
     assert p.handling_code == "C"
@@ -505,7 +632,12 @@ def samples() -> list[Record]:
         CompanyRecord.model_validate({"provenance": prov(), "company_number": "1", "name": "X"}),
         officer(),
         psc(),
-        passenger(),
+        passenger(
+            crew=True,
+            addresses=[{"lines": ["1 A St"], "purpose": "residence"}],
+            booking_contacts=[{"email": "a@example.com", "address": {"postcode": "LS1 1AA"}}],
+            message_ref="IC1/M1",
+        ),
         PhoneSubscriberRecord.model_validate({"provenance": prov(), "number": "+447700900123"}),
         call(),
         intel(),
