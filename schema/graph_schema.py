@@ -210,7 +210,7 @@ GRAPH_SCHEMA = GraphSchema(
         _entity("Airline", "designator"),
         _entity("TravelDocument", "number"),
         _entity("IntelReport", "reported_on", "report_ref", "csae", fulltext=("text",)),
-        _entity("MissingEpisode", "reported_at"),
+        _entity("MissingEpisode", "reported_at", "reported_on"),
         _entity("Location", "postcode", fulltext=_NAMES),
     ),
     relationships=tuple(_rel(m, *_REL_INDEXES.get(m.rel_type, ())) for m in EDGE_TYPES),

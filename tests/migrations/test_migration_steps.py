@@ -15,6 +15,7 @@ from schema.specs import SchemaObject
 SHIPPED = {
     "m0001": "b6c7db780951785ad121bf3b294f471e9f430c7cad8cea4293d06ed490e547b6",
     "m0002": "882db5b15372dbdd9ebb50560c1f01fc53bd02b0c26308f528422584f7aeee34",
+    "m0003": "246fdeaf78db9150b147c2469026922c6681f74f8beff16010e588bd2cf1dcc2",
 }
 
 
