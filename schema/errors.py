@@ -17,8 +17,13 @@ and the driver's exception is chained as ``__cause__``.
     │   ├── QueryTimeout            the engine stopped the query at its time limit
     │   └── DurabilityError         a write was applied but could not be confirmed on disk
     ├── ServerError                 the embedded server could not be started, stopped or checked
-    └── MigrationError              a migration step failed or the ledger disagrees with the code
-        └── ChecksumMismatch        an applied step was changed after it was applied
+    ├── MigrationError              a migration step failed or the ledger disagrees with the code
+    │   └── ChecksumMismatch        an applied step was changed after it was applied
+    ├── ClusteringError             ER clustering or entity-id carrying cannot honour its inputs
+    │   ├── LinkConflict            a cannot-link joins records that must-links put together
+    │   └── EntityIdCollision       one entity id would be given to two entities in one run
+    └── ResolutionError             entity resolution cannot run on this table or with this model
+        └── UnknownColumnKind       a column was given a kind resolution does not know (lists them)
 """
 
 from __future__ import annotations
@@ -88,3 +93,71 @@ class MigrationError(ClewError):
 
 class ChecksumMismatch(MigrationError):
     """A step that was already applied has changed since; applied steps are immutable."""
+
+
+# --- entity-resolution clustering and entity ids (algorithms/er/cluster.py, entity_ids.py) ------
+
+
+class ClusteringError(ClewError):
+    """Clustering or entity-id carrying was given inputs it cannot honour: pairs naming records
+    that do not exist, a non-finite weight or threshold, record ids that repeat."""
+
+
+class LinkConflict(ClusteringError):
+    """An analyst cannot-link joins two records that analyst must-links put in one entity.
+
+    ``cannot_link`` is the contradicted pair, ``must_links`` the chain of must-links joining its
+    ends (record indices, as given to clustering), ``count`` how many cannot-links contradict the
+    must-links in all; one of the decisions has to be withdrawn before clustering can run.
+    """
+
+    def __init__(
+        self,
+        cannot_link: tuple[int, int],
+        must_links: tuple[tuple[int, int], ...],
+        *,
+        count: int = 1,
+    ) -> None:
+        self.cannot_link = cannot_link
+        self.must_links = must_links
+        self.count = count
+        chain = ", ".join(f"({a}, {b})" for a, b in must_links)
+        others = f" ({count - 1} more cannot-links conflict too)" if count > 1 else ""
+        super().__init__(
+            f"cannot-link {cannot_link} contradicts must-link{'s' if len(must_links) > 1 else ''} "
+            f"{chain}, which join its records into one entity{others}"
+        )
+
+
+class EntityIdCollision(ClusteringError):
+    """One entity id would be given to two entities in one run: ``new_id`` returned an id that is
+    already in use (carried over from the last run, or made for another new entity)."""
+
+    def __init__(self, entity_id: str, *, records: tuple[str, ...], holder: str) -> None:
+        self.entity_id = entity_id
+        self.records = records
+        self.holder = holder
+        super().__init__(
+            f"new entity id {entity_id!r} for records {', '.join(records[:5])}"
+            f"{' ...' if len(records) > 5 else ''} is already {holder}"
+        )
+
+
+# --- end of the clustering block ----------------------------------------------------------------
+
+
+class ResolutionError(ClewError):
+    """Entity resolution cannot run as asked: a table whose columns disagree in length, a setting
+    that names a column the table lacks, a stored model that does not fit the table."""
+
+
+class UnknownColumnKind(ResolutionError):
+    """A column was declared with a kind that resolution does not know; ``known`` lists the
+    kinds it does, so that a configuration file can be corrected in one go."""
+
+    def __init__(self, kind: str, *, column: str | None = None, known: tuple[str, ...]) -> None:
+        self.kind = kind
+        self.column = column
+        self.known = known
+        where = f" for column {column!r}" if column else ""
+        super().__init__(f"unknown column kind {kind!r}{where}; known kinds: {', '.join(known)}")
