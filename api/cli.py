@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from api.commands import db, demo, generate, load, migrate, query
+from api.commands import db, dedupe, demo, generate, load, migrate, query, resolve
 from api.console import err
 from schema.errors import ClewError
 
@@ -22,11 +22,13 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(resolve.app, name="resolve")
 app.command("migrate")(migrate.migrate)
 app.command("query")(query.query)
 app.command("load")(load.load)
 app.command("generate")(generate.generate)
 app.command("demo")(demo.demo)
+app.command("dedupe")(dedupe.dedupe_csv)
 
 
 def main(argv: list[str] | None = None) -> int:
