@@ -13,6 +13,7 @@ Modules, each one concept:
 - ``records``: one model per source record kind (``:Record:<Kind>`` nodes).
 - ``entities``: the resolved entities (``Person``, ``Company``, ``Phone``...).
 - ``edges``: relationships, each with the records that assert it.
+- ``resolution``: entity-resolution bookkeeping: analysts' match decisions and resolution runs.
 - ``graph_schema``: labels, relationship types and indexes, declared once (drives migrations).
 - ``specs``: index, constraint and full-text declarations as data.
 - ``errors``: Clew's exception tree.

@@ -353,6 +353,18 @@ class ReportedMissing(Edge):
     id_key: ClassVar[IdKey] = IdKey("reported_missing", _ENDS)
 
 
+class SubjectOf(Edge):
+    """A person is a named subject of a report (as suspect, victim...), derived by entity
+    resolution from the report's subject mention that resolved to them."""
+
+    rel_type: ClassVar[str] = "SUBJECT_OF"
+    start_labels: ClassVar[tuple[str, ...]] = ("Person",)
+    end_labels: ClassVar[tuple[str, ...]] = ("IntelReport",)
+    id_key: ClassVar[IdKey] = IdKey("subject_of", _ENDS)
+
+    role: NonEmptyStr | None = None
+
+
 class FoundAt(Edge):
     """Where a missing child was found."""
 
@@ -379,5 +391,6 @@ EDGE_TYPES: tuple[type[Edge], ...] = (
     Called,
     Mentions,
     ReportedMissing,
+    SubjectOf,
     FoundAt,
 )

@@ -30,6 +30,7 @@ from schema.errors import SchemaError
 from schema.ids import Keyed
 from schema.provenance import PROVENANCE_PROPERTIES
 from schema.records import RECORD_TYPES, Record
+from schema.resolution import RESOLUTION_TYPES
 from schema.specs import FullTextSpec, IndexSpec, SchemaObject, UniqueSpec, check_identifier
 
 RECORD_LABEL = "Record"
@@ -212,6 +213,9 @@ GRAPH_SCHEMA = GraphSchema(
         _entity("IntelReport", "reported_on", "report_ref", "csae", fulltext=("text",)),
         _entity("MissingEpisode", "reported_at", "reported_on"),
         _entity("Location", "postcode", fulltext=_NAMES),
+        # Resolution bookkeeping (schema.resolution): decisions listed by pair, runs by time.
+        _entity("MatchDecision", "left_id", "right_id"),
+        _entity("ResolutionRun", "started_at"),
     ),
     relationships=tuple(_rel(m, *_REL_INDEXES.get(m.rel_type, ())) for m in EDGE_TYPES),
 )
@@ -241,6 +245,13 @@ def _concrete(base: type[Keyed]) -> set[type[Any]]:
     return found
 
 
+def _label(model: type[Keyed]) -> str:
+    label = getattr(model, "label", None)
+    if not isinstance(label, str):
+        raise SchemaError(f"{model.__name__} is a bookkeeping node model without a label")
+    return label
+
+
 def check_against_models(schema: GraphSchema) -> None:
     """Raise ``SchemaError`` where ``schema`` and the record, entity and edge models disagree."""
     problems: list[str] = []
@@ -255,6 +266,7 @@ def check_against_models(schema: GraphSchema) -> None:
     expected: dict[str, tuple[set[str], str | None]] = {RECORD_LABEL: (_record_properties(), None)}
     expected.update({m.label: (_properties(m), RECORD_LABEL) for m in RECORD_TYPES})
     expected.update({m.label: (_properties(m), None) for m in ENTITY_TYPES})
+    expected.update({_label(m): (_properties(m), None) for m in RESOLUTION_TYPES})
     declared = {n.label: n for n in schema.nodes}
     for label in sorted(expected.keys() - declared.keys()):
         problems.append(f"label {label} has a model but no declaration")

@@ -14,6 +14,7 @@ import typer
 from rich.table import Table
 
 from api.commands.load import require_migrated
+from api.commands.resolve import resolve_store
 from api.console import out, state
 from loaders.generate import SOURCES, generate_region
 from loaders.pipeline import LoadSummary, run_load
@@ -76,6 +77,7 @@ def demo(
                     reject_file=reject_file,
                 )
             )
+        resolved = resolve_store(store)
     finally:
         store.close()
 
@@ -103,3 +105,7 @@ def demo(
         )
     out.print(table)
     out.print(f"region files and their ground truth: {region}")
+    out.print(
+        f"{resolved.records:,} records ({resolved.mentions:,} mentions) "
+        f"became {resolved.entities:,} people"
+    )

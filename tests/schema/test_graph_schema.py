@@ -19,6 +19,7 @@ from schema.graph_schema import (
     schema_objects,
 )
 from schema.records import RECORD_TYPES
+from schema.resolution import RESOLUTION_TYPES
 from schema.specs import FullTextSpec, IndexSpec, UniqueSpec
 
 
@@ -27,14 +28,14 @@ def test_labels_and_types_cover_the_models() -> None:
     assert labels[0] == "Record"
     assert set(labels) == {"Record"} | {t.label for t in RECORD_TYPES} | {
         t.label for t in ENTITY_TYPES
-    }
+    } | {t.label for t in RESOLUTION_TYPES}
     assert relationship_types() == tuple(t.rel_type for t in EDGE_TYPES)
 
 
 def test_unique_ids() -> None:
     uniques = [o for o in schema_objects() if isinstance(o, UniqueSpec)]
     assert {(u.label, u.property) for u in uniques} == {("Record", "id")} | {
-        (t.label, "id") for t in ENTITY_TYPES
+        (t.label, "id") for t in (*ENTITY_TYPES, *RESOLUTION_TYPES)
     }
     # Kind labels share Record's key.
     assert GRAPH_SCHEMA.node("PersonRecord").key is None

@@ -1,0 +1,183 @@
+"""``clew resolve``: resolve the graph's person mentions into people, explain a person, decide.
+
+- ``clew resolve``: a full run, with a progress bar and a summary;
+- ``clew resolve explain ENTITY_ID``: each member of a person, and the comparisons behind its
+  strongest link inside the person;
+- ``clew resolve decide A B same|different --by USER --reason TEXT``: an analyst's judgement on
+  two mentions, honoured by every later run.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from algorithms.er.resolve import (
+    STAGES,
+    EntityExplanation,
+    ResolutionSummary,
+    decide,
+    explain_entity,
+    run_resolution,
+)
+from api.commands.load import require_migrated
+from api.console import out, state
+from graph.store import GraphStore
+
+app = typer.Typer(
+    help="Resolve person mentions into people; explain a person; record a decision.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+class Verdict(StrEnum):
+    SAME = "same"
+    DIFFERENT = "different"
+
+
+def resolve_store(store: GraphStore, *, show_progress: bool = True) -> ResolutionSummary:
+    """A full run on ``store``, with a progress bar by stage."""
+    now = datetime.now(UTC)
+    run_id = f"resolve-{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+    with Progress(
+        TextColumn("{task.description:<8}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=out,
+        disable=not show_progress,
+        transient=True,
+    ) as bar:
+        tasks = {s: bar.add_task(s, total=1) for s in STAGES}
+
+        def tick(stage: str, done: int, total: int) -> None:
+            bar.update(tasks[stage], completed=done, total=total)
+
+        return run_resolution(store, mode="full", now=now, run_id=run_id, on_progress=tick)
+
+
+def print_summary(s: ResolutionSummary) -> None:
+    table = Table(show_header=False, box=None, pad_edge=False, title=f"resolution {s.run_id}")
+    table.add_column(style="bold")
+    table.add_column(justify="right")
+    for name, value in (
+        ("records", s.records),
+        ("mentions", s.mentions),
+        ("candidate pairs", s.candidate_pairs),
+        ("matches", s.matches),
+        ("entities", s.entities),
+        ("created", s.created),
+        ("merged", s.merged),
+        ("split", s.split),
+        ("unchanged", s.unchanged),
+        ("retired", s.retired),
+        ("records rewired", s.rewired),
+        ("decisions honoured", s.decisions),
+    ):
+        table.add_row(name, f"{value:,}")
+    table.add_row("rule version", s.rule_version)
+    table.add_row("seconds", f"{s.seconds:.1f}")
+    out.print(table)
+
+
+@app.callback()
+def resolve(ctx: typer.Context) -> None:
+    """Resolve every person mention in the graph (a full run)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    st = state(ctx)
+    store = st.open_store()
+    try:
+        require_migrated(store)
+        summary = resolve_store(store)
+    finally:
+        store.close()
+    print_summary(summary)
+
+
+@app.command("explain")
+def explain(
+    ctx: typer.Context,
+    entity_id: Annotated[str, typer.Argument(help="A Person id (a retired one is followed).")],
+) -> None:
+    """Show each member of a person and the evidence for its strongest link."""
+    store = state(ctx).open_store()
+    try:
+        explained = explain_entity(store, entity_id)
+    finally:
+        store.close()
+    print_explanation(explained)
+
+
+def print_explanation(e: EntityExplanation) -> None:
+    out.print(
+        f"[bold]{e.name}[/] {e.entity_id} ({len(e.members)} mentions, model {e.rule_version})"
+    )
+    members = Table("mention", "kind", "name", "born", "rule", "score", "decided by")
+    for m in e.members:
+        members.add_row(
+            m.mention_id,
+            m.label,
+            m.name or "",
+            m.date_of_birth or "",
+            m.rule or "",
+            "" if m.score is None else f"{m.score:.3f}",
+            m.decided_by or "",
+        )
+    out.print(members)
+    for m in e.members:
+        if m.best is None:
+            continue
+        other = m.best.right_id if m.best.left_id == m.mention_id else m.best.left_id
+        table = Table(
+            "comparison",
+            "this",
+            "other",
+            "level",
+            "weight",
+            title=f"{m.mention_id} ~ {other}: p={m.best.probability:.3f}",
+        )
+        for c in m.best.comparisons:
+            table.add_row(
+                c.comparison,
+                c.left_value or "",
+                c.right_value or "",
+                c.label,
+                f"{c.weight + c.tf_adjustment:+.2f}",
+            )
+        out.print(table)
+
+
+@app.command("decide")
+def decide_pair(
+    ctx: typer.Context,
+    a: Annotated[str, typer.Argument(help="A mention id (record id, or record id#subjectN).")],
+    b: Annotated[str, typer.Argument(help="The other mention id.")],
+    verdict: Annotated[Verdict, typer.Argument(help="same or different")],
+    by: Annotated[str, typer.Option("--by", help="Who decides.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why.")],
+) -> None:
+    """Record that two mentions are the same person, or different people."""
+    store = state(ctx).open_store()
+    try:
+        require_migrated(store)
+        d = decide(
+            store,
+            a,
+            b,
+            same=verdict is Verdict.SAME,
+            by=by,
+            reason=reason,
+            now=datetime.now(UTC),
+        )
+    finally:
+        store.close()
+    out.print(f"recorded {d.judgement.value} for {d.left_id} / {d.right_id} by {d.decided_by}")
+    out.print("run `clew resolve` to apply it")
