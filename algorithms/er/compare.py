@@ -93,7 +93,9 @@ class Scorer:
 
 
 def name_levels(e: Encoded, a: I32, b: I32) -> I8:
-    """Forename or surname: exact; close (one edit, or Jaro-Winkler >= 0.94); nickname or
+    """Forename or surname: exact; close (one edit, or Jaro-Winkler >= 0.94, or for forenames
+    the same first name with further names on one side only: "sophie" ~ "sophie courtney");
+    nickname or
     diminutive ("bill" ~ "william"); phonetic (same Metaphone key: Mohammed ~ Muhammad) or one
     name's tokens within the other's ("smith" ~ "smith jones"); similar (Jaro-Winkler >= 0.8);
     swapped with the other name column (set by ``compare``); initial only ("j" ~ "john");
@@ -113,12 +115,19 @@ def name_levels(e: Encoded, a: I32, b: I32) -> I8:
     phon = (meta[da] == meta[db]) & (meta[da] >= 0)
     tokens = e.attrs["tokens"]
     idx = np.flatnonzero(((tokens[da] > 1) | (tokens[db] > 1)) & ~phon)
+    within = np.zeros(da.shape, dtype=bool)
     if idx.size:
         ts = _sim(fuzz.token_set_ratio, e.strings[da[idx]], e.strings[db[idx]])
-        phon[idx[ts >= 100]] = True
+        within[idx[ts >= 100]] = True
+    phon |= within
     lv[phon & ~initial] = 4
     lv[_nickname(e, da, db)] = 5
+    # The same first name, a middle name given on one side only ("sophie" ~ "sophie
+    # courtney"): as close as a typo, not a mere phonetic likeness.
     close = jw >= 0.94
+    if e.kind is ColumnKind.FORENAME:
+        first = e.attrs["first"]
+        close |= within & (first[da] == first[db]) & (first[da] >= 0)
     # One edit apart implies Jaro-Winkler >= 0.7 for names of two letters or more.
     maybe = np.flatnonzero(~close & (jw >= 0.7))
     close[maybe] = _dl(e.strings, da[maybe], db[maybe], 1) <= 1

@@ -12,7 +12,14 @@ pairs on every other column, so there ``u`` can stay fixed at the sampled values
 only ``m`` and the share of matches, for the comparisons the rule does not block on. A single
 EM over all candidates would not be sound: on a large table most candidates are different
 people who share a common name (they were blocked on it), and a two-class mixture is then as
-happy to call "shares a name" the match class. Each comparison's ``m`` is the average of its
+happy to call "shares a name" the match class. For the same reason a session fits none of a
+dependent group (``settings.DEPENDENT_KINDS``) when its rule blocks on one member: the people
+sharing a postcode and surname are mostly one household, who agree on the address and the
+landline far more often than random pairs do, and a session free to fit the address would
+learn "same household" as the match class, and with it that forenames and dates of birth
+often disagree between two records of one person. A rule that also blocks on a forename keeps
+the group free: it pairs people by their own name, which a household's members do not share.
+Each comparison's ``m`` is the average of its
 sessions' estimates, weighted by the matches each session saw with that comparison present.
 
 The prior ``lambda`` (the chance that two records drawn from all pairs are one person) is then
@@ -34,6 +41,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from algorithms.er.arrays import unique
+from algorithms.er.model import combine
 
 F64 = NDArray[np.float64]
 I8 = NDArray[np.int8]
@@ -214,18 +222,17 @@ def estimate_prior(
     possible: int,
     *,
     start: float,
+    groups: Sequence[Sequence[int]] = (),
     max_iterations: int = 200,
     tolerance: float = 1e-7,
 ) -> tuple[float, float]:
     """The prior ``lambda`` and the expected matches among the pairs ``levels``: the fixed
-    point of ``lambda = sum of match probabilities / possible``, from ``start``."""
+    point of ``lambda = sum of match probabilities / possible``, from ``start``, the pairs
+    weighed as the model weighs them (``groups``: its dependent groups)."""
     rows, counts = patterns(levels)
     if rows.shape[0] == 0 or possible <= 0:
         return min(max(start, 1e-12), 0.5), 0.0
-    bayes = np.zeros(rows.shape[0])
-    for c in range(rows.shape[1]):
-        table = np.append(np.log2(m[c] / u[c]), 0.0)
-        bayes += table[rows[:, c]]
+    bayes = level_weights(rows, m, u, groups)
     prior = float(np.clip(start, 1e-12, 0.5))
     expected = 0.0
     for _ in range(max_iterations):
@@ -237,6 +244,18 @@ def estimate_prior(
             break
         prior = new
     return prior, expected
+
+
+def level_weights(
+    levels: I8, m: Sequence[F64], u: Sequence[F64], groups: Sequence[Sequence[int]] = ()
+) -> F64:
+    """Each row's total weight ``log2(m / u)`` without prior or term frequencies, the
+    dependent ``groups`` combined as ``model.combine`` does."""
+    parts = np.empty(levels.shape, dtype=np.float64)
+    for c in range(levels.shape[1]):
+        table = np.append(np.log2(m[c] / u[c]), 0.0)
+        parts[:, c] = table[levels[:, c]]
+    return combine(parts, groups)
 
 
 def sample_pairs(

@@ -52,6 +52,9 @@ class PairExplanation(_Model):
     right_index: int
     comparisons: list[ComparisonExplanation]
     prior_weight: float
+    dependence_adjustment: float = 0.0
+    """What the model's dependent groups took off the plain sum of the comparisons' weights
+    (only the strongest agreement and disagreement within a group count; ``model``)."""
     total_weight: float
     probability: float
     threshold_probability: float
@@ -127,6 +130,9 @@ def explain_pair(
         right_index=j,
         comparisons=parts,
         prior_weight=model.prior_weight,
+        dependence_adjustment=total
+        - model.prior_weight
+        - sum(p.weight + p.tf_adjustment for p in parts),
         total_weight=total,
         probability=probability,
         threshold_probability=model.threshold.probability,

@@ -39,6 +39,7 @@ from algorithms.er.em import (
     Training,
     estimate_prior,
     level_frequencies,
+    level_weights,
     sample_pairs,
     train_m,
 )
@@ -59,6 +60,7 @@ from algorithms.er.settings import (
     ComparisonSpec,
     LinkSettings,
     resolve_comparisons,
+    resolve_groups,
     resolve_rules,
 )
 from algorithms.er.table import ColumnKind, RecordTable
@@ -230,6 +232,8 @@ def link(table: RecordTable, settings: LinkSettings | None = None) -> LinkResult
         raise ResolutionError(f"resolution needs at least two records, not {len(table)}")
     specs = resolve_comparisons(table, settings)
     rules = resolve_rules(table, settings)
+    groups = resolve_groups(table, specs, settings)
+    group_at = _group_indices(specs, groups)
     prepared = prepare(table, hub_limits=settings.hub_limits, region=settings.region)
     lap("prepare")
     candidates = candidate_pairs_from(
@@ -253,7 +257,7 @@ def link(table: RecordTable, settings: LinkSettings | None = None) -> LinkResult
     )
     lap("u_sampling")
     possible = possible_pairs(prepared.n, prepared.dataset)
-    sessions = _sessions(prepared, specs, rules, candidates, levels, settings)
+    sessions = _sessions(prepared, specs, rules, candidates, levels, settings, group_at)
     training = train_m(
         sessions,
         n_levels,
@@ -263,13 +267,15 @@ def link(table: RecordTable, settings: LinkSettings | None = None) -> LinkResult
         tolerance=settings.em_tolerance,
     )
     seen = max((fit.share * pairs for _, pairs, fit in training.sessions), default=1.0)
-    prior, expected = estimate_prior(levels, training.m, u, possible, start=seen / max(possible, 1))
-    u = _u_without_matches(sample_levels, n_levels, scorers, training.m, u, prior)
-    prior, expected = estimate_prior(levels, training.m, u, possible, start=prior)
+    prior, expected = estimate_prior(
+        levels, training.m, u, possible, start=seen / max(possible, 1), groups=group_at
+    )
+    u = _u_without_matches(sample_levels, n_levels, scorers, training.m, u, prior, group_at)
+    prior, expected = estimate_prior(levels, training.m, u, possible, start=prior, groups=group_at)
     lap("em")
     model = _model(
         prepared, specs, scorers, rules, settings, training, u, prior, expected, possible, sl.size
-    )
+    ).model_copy(update={"dependent_groups": groups})
     pairs = _scored(model, prepared, candidates.left, candidates.right, levels, tf_codes)
     lap("scoring")
     hubs = describe_hubs(prepared.raw, prepared.hubs, settings.hub_limits, prepared.n)
@@ -284,6 +290,7 @@ def _sessions(
     candidates: Candidates,
     levels: I8,
     settings: LinkSettings,
+    groups: Sequence[Sequence[int]] = (),
 ) -> list[Session]:
     # Each rule's pairs again (the union kept only the first rule of each), found among the
     # candidates by their sorted pair codes; a sample of them where a rule makes very many.
@@ -307,6 +314,16 @@ def _sessions(
         rows = np.searchsorted(keys, left * n + right)
         blocked = rule_columns(rule)
         free = np.array([s.column not in blocked for s in specs], dtype=bool)
+        # A rule on one member of a dependent group pairs a household's members, who agree on
+        # the others too; unless it also blocks on a forename, which they do not share.
+        by_name = any(
+            prepared.table.columns[c].kind in (ColumnKind.FORENAME, ColumnKind.FULL_NAME)
+            for c in blocked
+            if c in prepared.table.columns
+        )
+        for group in groups:
+            if not by_name and not free[list(group)].all():
+                free[list(group)] = False
         sessions.append(Session(rule.label, levels[rows], free))
     return sessions
 
@@ -318,15 +335,13 @@ def _u_without_matches(
     m: Sequence[F64],
     u: Sequence[F64],
     prior: float,
+    groups: Sequence[Sequence[int]] = (),
 ) -> list[F64]:
     """``u`` counted again over the random pairs, each weighted by its probability of being a
     non-match under the fitted model. On a large table this changes nothing; on a small one the
     random pairs include a noticeable share of its matches, which would otherwise inflate ``u``
     at the agreeing levels (and so deflate their weights)."""
-    log_odds = np.full(sample.shape[0], np.log2(prior / (1 - prior)))
-    for c in range(sample.shape[1]):
-        table = np.append(np.log2(m[c] / u[c]), 0.0)
-        log_odds += table[sample[:, c]]
+    log_odds = np.log2(prior / (1 - prior)) + level_weights(sample, m, u, groups)
     non_match = 1.0 / (1.0 + np.exp2(np.clip(log_odds, -1000, 1000)))
     return level_frequencies(
         sample,
@@ -335,6 +350,13 @@ def _u_without_matches(
         weight=non_match,
         floor_one_pair=True,
     )
+
+
+def _group_indices(
+    specs: Sequence[ComparisonSpec], groups: Sequence[Sequence[str]]
+) -> list[list[int]]:
+    at = {s.label: k for k, s in enumerate(specs)}
+    return [[at[name] for name in group] for group in groups]
 
 
 def _threshold(settings: LinkSettings) -> Threshold:

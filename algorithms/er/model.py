@@ -19,6 +19,18 @@ only in the pair then keeps the level's average weight rather than the weight of
 of ``1 / N``, which on a small table of high-cardinality values (dates of birth) would be far
 above the truth; on a large table ``f`` tends to the value's plain frequency.
 
+Dependent groups: comparisons whose agreements go together among different people (the
+surname, postcode, address and landline a household shares; ``settings.DEPENDENT_KINDS``) are
+not summed. Within a group only the strongest agreement and the strongest disagreement count:
+
+    group weight = max(0, max of the members' weights) + min(0, min of the members' weights)
+
+(each member's weight with its term-frequency adjustment). For members that agree together
+whenever they agree at all, as a household's do, ``P(all agree | different people)`` is the
+smallest of their ``u``, which is what the maximum counts; summing would count one fact once
+per member. The cost is some evidence lost for true matches that agree on several members,
+which their names and dates of birth make up for.
+
 Every weight is kept per comparison, so each decision can be explained (``explain``). The model
 is a pydantic document: it can be stored and used again to score new records against old ones
 without retraining (``link.score_pairs``).
@@ -27,6 +39,7 @@ without retraining (``link.score_pairs``).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Literal
 
 import numpy as np
@@ -122,6 +135,17 @@ class MatchModel(_Model):
     max_block_size: int
     hub_limits: dict[ColumnKind, int]
     region: str
+    dependent_groups: list[list[str]] = Field(
+        default_factory=list,
+        description="comparisons (by name) of which only the strongest agreement and "
+        "disagreement count (see the module docstring)",
+    )
+
+    @property
+    def group_indices(self) -> list[list[int]]:
+        """``dependent_groups`` as comparison indices."""
+        at = {c.name: k for k, c in enumerate(self.comparisons)}
+        return [[at[name] for name in group] for group in self.dependent_groups]
 
     @property
     def prior_weight(self) -> float:
@@ -137,12 +161,30 @@ class MatchModel(_Model):
 def weights(model: MatchModel, levels: NDArray[np.int8], tf: NDArray[np.float32]) -> F64:
     """Total match weight per pair from its levels (pairs x comparisons, -1 = null) and its
     term-frequency adjustments."""
-    total = np.full(levels.shape[0], model.prior_weight, dtype=np.float64)
+    parts = np.empty(levels.shape, dtype=np.float64)
     for c, params in enumerate(model.comparisons):
         table = np.append(params.level_weights(), 0.0)  # level -1 reads the appended 0
-        total += table[levels[:, c]]
-    total += tf.sum(axis=1, dtype=np.float64)
+        parts[:, c] = table[levels[:, c]]
+    parts += tf
+    return model.prior_weight + combine(parts, model.group_indices)
+
+
+def combine(parts: F64, groups: Sequence[Sequence[int]]) -> F64:
+    """Total weight per row of ``parts`` (rows x comparisons): the sum over comparisons, except
+    that each dependent group adds only its strongest agreement and strongest disagreement."""
+    grouped = [c for g in groups for c in g]
+    alone = np.ones(parts.shape[1], dtype=bool)
+    alone[grouped] = False
+    total: F64 = parts[:, alone].sum(axis=1)
+    for group in groups:
+        sub = parts[:, list(group)]
+        total += np.maximum(sub.max(axis=1), 0.0) + np.minimum(sub.min(axis=1), 0.0)
     return total
+
+
+def group_weight(parts: Sequence[float]) -> float:
+    """One dependent group's weight from its members' weights (see the module docstring)."""
+    return max(0.0, *parts) + min(0.0, *parts)
 
 
 def probability(weight: F64) -> F64:

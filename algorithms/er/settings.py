@@ -4,16 +4,27 @@ A user of ``clew dedupe`` names the id column and each column's kind, nothing mo
 defaults here must then work on a table never seen before. Comparisons: one per column, by its
 kind's scorer (``compare.SCORERS``), forename and surname each other's partner (for names
 written the wrong way round), term frequencies on. Blocking rules: every identifier, phone and
-e-mail on its own; names in either order; phonetic names; the date of birth (day and month in
+e-mail on its own; names in either order; phonetic names; the first forename (middle names
+given by one source only) with the phonetic surname; the date of birth (day and month in
 either order too) with a phonetic name, the locality or the address; the postcode with a name,
 the year of birth or the street number; the address with the street number or the surname.
 Each rule pairs two keys so that blocks stay small on a large region (a date of birth alone is
 shared by dozens of people in a million); together they tolerate a typo in any one field.
+
+Dependent comparisons: Fellegi-Sunter multiplies the evidence of its comparisons as if they
+were independent, and for the attributes a household shares (surname, postcode, address,
+street number, locality, a landline) they are not: two members of one family agree on all of
+them at once, so adding their weights counts one fact ("same household") four times, and it
+outweighs the forenames and dates of birth that tell the family apart. The comparisons on
+those kinds form one *dependent group* (``DEPENDENT_KINDS``): the model counts only the
+strongest agreement and the strongest disagreement within it (``model.group_weight``), and an
+EM session blocked on one of them fits none of them (``em``). A user's own groups, by
+comparison name, replace the default.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -72,7 +83,27 @@ class LinkSettings(BaseModel):
         description="distinct people a value of a kind may be shared by before it is ignored",
     )
     region: str = Field(default="GB", description="phone numbers without a country code")
+    dependent_groups: list[list[str]] | None = Field(
+        default=None,
+        description="comparisons (by name) whose evidence is not independent: within a group "
+        "only the strongest agreement and disagreement count; None: by kind (DEPENDENT_KINDS)",
+    )
     seed: int = 0
+
+
+DEPENDENT_KINDS: tuple[frozenset[ColumnKind], ...] = (
+    frozenset(
+        {
+            ColumnKind.SURNAME,
+            ColumnKind.POSTCODE,
+            ColumnKind.ADDRESS,
+            ColumnKind.STREET_NUMBER,
+            ColumnKind.LOCALITY,
+            ColumnKind.PHONE,
+        }
+    ),
+)
+"""Column kinds whose agreements go together among different people (one household)."""
 
 
 def _first(kinds: Mapping[str, ColumnKind], kind: ColumnKind) -> str | None:
@@ -124,6 +155,9 @@ def default_blocking_rules(kinds: Mapping[str, ColumnKind]) -> list[BlockingRule
     if full:
         add(f"{full}.sorted")
     add(fore_meta, sur_meta)
+    if fore:
+        # The first forename alone: one source gives middle names, another does not.
+        add(f"{fore}.first", sur_meta)
     if dob:
         add(dob, sur_meta)
         add(dob, fore_meta)
@@ -171,3 +205,29 @@ def resolve_rules(table: RecordTable, settings: LinkSettings) -> list[BlockingRu
     if settings.blocking_rules is not None:
         return list(settings.blocking_rules)
     return default_blocking_rules(kinds)
+
+
+def resolve_groups(
+    table: RecordTable, specs: Sequence[ComparisonSpec], settings: LinkSettings
+) -> list[list[str]]:
+    """The dependent groups of comparisons (by name) on ``table``: the settings' own, checked,
+    or the comparisons of each group of ``DEPENDENT_KINDS`` (where two or more are run)."""
+    labels = [s.label for s in specs]
+    if settings.dependent_groups is not None:
+        seen: set[str] = set()
+        for group in settings.dependent_groups:
+            for name in group:
+                if name not in labels:
+                    raise ResolutionError(
+                        f"dependent group {group} names {name!r}; the comparisons are {labels}"
+                    )
+                if name in seen:
+                    raise ResolutionError(f"comparison {name!r} is in two dependent groups")
+                seen.add(name)
+        return [list(g) for g in settings.dependent_groups if len(g) > 1]
+    groups = []
+    for kinds in DEPENDENT_KINDS:
+        group = [s.label for s in specs if table.columns[s.column].kind in kinds]
+        if len(group) > 1:
+            groups.append(group)
+    return groups

@@ -24,7 +24,10 @@ def test_the_parts_add_up_to_the_total(trained: tuple[Population, LinkResult]) -
     i, j = int(pairs.left[0]), int(pairs.right[0])
     why = explain_pair(result, pop.table, i, j)
     parts = sum(c.weight + c.tf_adjustment for c in why.comparisons)
-    assert why.total_weight == pytest.approx(why.prior_weight + parts, abs=1e-4)
+    assert why.total_weight == pytest.approx(
+        why.prior_weight + parts + why.dependence_adjustment, abs=1e-4
+    )
+    assert why.dependence_adjustment <= 1e-9  # a dependent group only ever counts less
     assert why.total_weight == pytest.approx(float(pairs.weight[0]), abs=1e-4)
     assert why.is_match
     assert why.candidate is True
