@@ -49,6 +49,18 @@ def read_records_page(label: str) -> str:
     )
 
 
+def read_records_with_persons_page(label: str) -> str:
+    """One page of ``label`` records after ``$after`` (by id): their node properties and the
+    current persons they resolve to, each with the mention ids on its edge (none when the
+    record is not resolved yet). Rows are not ordered: the page's last id is their largest."""
+    return (
+        f"MATCH (r:Record:{check_identifier(label)}) WHERE r.id > $after "
+        "WITH r ORDER BY r.id LIMIT $limit "
+        "OPTIONAL MATCH (r)-[e:RESOLVES_TO]->(p:Person) WHERE p.retired_at IS NULL "
+        "RETURN properties(r) AS props, collect([p.id, e.mentions]) AS resolved"
+    )
+
+
 READ_RECORDS_BY_ID: Final = (
     "UNWIND $ids AS id MATCH (r:Record {id: id}) "
     "RETURN [x IN labels(r) WHERE x <> 'Record'][0] AS label, properties(r) AS props"
@@ -61,6 +73,22 @@ READ_ASSIGNMENTS: Final = (
     "e.previous_entities AS previous"
 )
 """Every current record -> person resolution, with the mentions and history on its edge."""
+
+READ_ASSIGNMENTS_OF_RECORDS: Final = (
+    "UNWIND $ids AS id MATCH (r:Record {id: id})-[e:RESOLVES_TO]->(p:Person) "
+    "WHERE p.retired_at IS NULL "
+    "RETURN r.id AS record, e.id AS edge, p.id AS entity, e.mentions AS mentions, "
+    "e.previous_entities AS previous"
+)
+"""``READ_ASSIGNMENTS`` for the records ``$ids`` only (an incremental run's affected part)."""
+
+READ_PERSON_SEEDS_BY_ID: Final = (
+    "UNWIND $ids AS id MATCH (p:Person {id: id}) RETURN p.id AS id, p.seed_record_id AS seed"
+)
+"""The persons ``$ids`` that exist (retired ones too), with their seed record ids."""
+
+COUNT_PERSONS: Final = "MATCH (p:Person) WHERE p.retired_at IS NULL RETURN count(p) AS persons"
+"""Persons not retired."""
 
 READ_PERSON_SEEDS: Final = "MATCH (p:Person) RETURN p.id AS id, p.seed_record_id AS seed"
 """Every person id ever written (retired ones too: an id is never given out twice)."""

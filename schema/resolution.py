@@ -83,6 +83,18 @@ class ResolutionRun(Keyed):
     split: int = Field(ge=0)
     unchanged: int = Field(ge=0)
     decisions: int = Field(ge=0, description="analyst decisions honoured")
+    decisions_overridden: int = Field(
+        default=0, ge=0, description="analyst decisions overridden by later ones they contradict"
+    )
+    nominal_links_dropped: int = Field(
+        default=0, ge=0, description="nominal-reference links an analyst's 'different' overrode"
+    )
+    deferred: int = Field(
+        default=0, ge=0, description="links an incremental run left for a full run (a split)"
+    )
+    joined: int = Field(
+        default=0, ge=0, description="new mentions an incremental run added to existing persons"
+    )
     model_json: str = Field(description="the MatchModel, JSON text")
     cluster_stats_json: str = Field(description="the ClusterStats, JSON text")
 

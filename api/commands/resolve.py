@@ -1,6 +1,9 @@
 """``clew resolve``: resolve the graph's person mentions into people, explain a person, decide.
 
-- ``clew resolve``: a full run, with a progress bar and a summary;
+- ``clew resolve`` (``--full``, the default): every mention resolved again, the model trained
+  afresh; ``clew resolve --incremental``: only the mentions not resolved yet, against the
+  persons the graph holds, with the last run's model (``algorithms.er.resolve`` says how the
+  two can differ); either with a progress bar and a summary that names the mode;
 - ``clew resolve explain ENTITY_ID``: each member of a person, and the comparisons behind its
   strongest link inside the person;
 - ``clew resolve decide A B same|different --by USER --reason TEXT``: an analyst's judgement on
@@ -12,20 +15,15 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from algorithms.er.resolve import (
-    STAGES,
-    EntityExplanation,
-    ResolutionSummary,
-    decide,
-    explain_entity,
-    run_resolution,
-)
+from algorithms.er.decisions import decide
+from algorithms.er.entity_explain import EntityExplanation, explain_entity
+from algorithms.er.resolve import STAGES, ResolutionSummary, run_resolution
 from api.commands.load import require_migrated
 from api.console import out, state
 from graph.store import GraphStore
@@ -42,8 +40,13 @@ class Verdict(StrEnum):
     DIFFERENT = "different"
 
 
-def resolve_store(store: GraphStore, *, show_progress: bool = True) -> ResolutionSummary:
-    """A full run on ``store``, with a progress bar by stage."""
+def resolve_store(
+    store: GraphStore,
+    *,
+    mode: Literal["full", "incremental"] = "full",
+    show_progress: bool = True,
+) -> ResolutionSummary:
+    """A run on ``store``, with a progress bar by stage."""
     now = datetime.now(UTC)
     run_id = f"resolve-{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
     with Progress(
@@ -60,19 +63,21 @@ def resolve_store(store: GraphStore, *, show_progress: bool = True) -> Resolutio
         def tick(stage: str, done: int, total: int) -> None:
             bar.update(tasks[stage], completed=done, total=total)
 
-        return run_resolution(store, mode="full", now=now, run_id=run_id, on_progress=tick)
+        return run_resolution(store, mode=mode, now=now, run_id=run_id, on_progress=tick)
 
 
 def print_summary(s: ResolutionSummary) -> None:
-    table = Table(show_header=False, box=None, pad_edge=False, title=f"resolution {s.run_id}")
+    title = f"{s.mode} resolution {s.run_id}"
+    table = Table(show_header=False, box=None, pad_edge=False, title=title)
     table.add_column(style="bold")
     table.add_column(justify="right")
-    for name, value in (
-        ("records", s.records),
-        ("mentions", s.mentions),
+    new = "new " if s.mode == "incremental" else ""
+    rows: list[tuple[str, int]] = [
+        (f"{new}records", s.records),
+        (f"{new}mentions", s.mentions),
         ("candidate pairs", s.candidate_pairs),
         ("matches", s.matches),
-        ("entities", s.entities),
+        ("people", s.entities),
         ("created", s.created),
         ("merged", s.merged),
         ("split", s.split),
@@ -80,7 +85,13 @@ def print_summary(s: ResolutionSummary) -> None:
         ("retired", s.retired),
         ("records rewired", s.rewired),
         ("decisions honoured", s.decisions),
-    ):
+        ("decisions overridden by later ones", s.decisions_overridden),
+        ("nominal-ref links an analyst overrode", s.nominal_links_dropped),
+    ]
+    if s.mode == "incremental":
+        rows.insert(5, ("joined existing people", s.joined))
+        rows.append(("links deferred to a full run", s.deferred))
+    for name, value in rows:
         table.add_row(name, f"{value:,}")
     table.add_row("rule version", s.rule_version)
     table.add_row("seconds", f"{s.seconds:.1f}")
@@ -88,15 +99,25 @@ def print_summary(s: ResolutionSummary) -> None:
 
 
 @app.callback()
-def resolve(ctx: typer.Context) -> None:
-    """Resolve every person mention in the graph (a full run)."""
+def resolve(
+    ctx: typer.Context,
+    incremental: Annotated[
+        bool,
+        typer.Option(
+            "--incremental/--full",
+            help="Resolve only mentions not resolved yet, with the last run's model "
+            "(--full, the default: everything again, the model trained afresh).",
+        ),
+    ] = False,
+) -> None:
+    """Resolve the graph's person mentions into people (a full run unless --incremental)."""
     if ctx.invoked_subcommand is not None:
         return
     st = state(ctx)
     store = st.open_store()
     try:
         require_migrated(store)
-        summary = resolve_store(store)
+        summary = resolve_store(store, mode="incremental" if incremental else "full")
     finally:
         store.close()
     print_summary(summary)

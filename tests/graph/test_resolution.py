@@ -16,6 +16,18 @@ def test_record_pages_read_one_kind_by_id_parameterised() -> None:
         q.read_records_page("Person) DETACH DELETE (x")
 
 
+def test_incremental_reads_page_records_with_their_persons_and_read_by_id() -> None:
+    text = q.read_records_with_persons_page("PassengerRecord")
+    assert text.startswith("MATCH (r:Record:PassengerRecord) WHERE r.id > $after ")
+    assert "WITH r ORDER BY r.id LIMIT $limit OPTIONAL MATCH" in text
+    assert "p.retired_at IS NULL" in text
+    with pytest.raises(ValueError, match="identifier"):
+        q.read_records_with_persons_page("X) DELETE (y")
+    for text in (q.READ_ASSIGNMENTS_OF_RECORDS, q.READ_PERSON_SEEDS_BY_ID):
+        assert text.startswith("UNWIND $ids AS id MATCH ")
+    assert "p.retired_at IS NULL" in q.COUNT_PERSONS
+
+
 def test_writes_are_batched_unwinds() -> None:
     for text in (
         q.WRITE_DECISIONS,
@@ -72,3 +84,12 @@ def test_records_are_paged_and_persons_rewired_on_the_store(store: GraphStore) -
     assert person["records"] == []
     seeds = {r["id"] for r in store.read(q.READ_PERSON_SEEDS).records()}
     assert seeds == {"person_a", "person_b"}
+    assert store.read(q.COUNT_PERSONS).single() == 1
+    page = store.read(
+        q.read_records_with_persons_page("PersonRecord"), {"after": "rec_005", "limit": 5}
+    ).records()
+    assert [(r["props"]["id"], r["resolved"]) for r in page] == [("rec_006", [[None, None]])]
+    (row,) = store.read(
+        q.read_records_with_persons_page("PersonRecord"), {"after": "", "limit": 1}
+    ).records()
+    assert row["resolved"] == [["person_b", ["rec_000"]]]

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from algorithms.er.resolve import decide, explain_entity, run_resolution
+from algorithms.er.decisions import decide
+from algorithms.er.entity_explain import explain_entity
+from algorithms.er.resolve import run_resolution
 from graph.records import write_edges, write_records, write_referenced
 from graph.store import GraphStore
 from loaders.entities import GraphWrites
@@ -55,7 +57,7 @@ def write(store: GraphStore, records: list[tuple[Record, GraphWrites]]) -> None:
             write_edges(store, edge.rel_type, "Record", edge.end_label, [edge.upsert_row()])
 
 
-def region(store: GraphStore) -> dict[str, Any]:
+def region_records() -> tuple[list[tuple[Record, GraphWrites]], dict[str, Any]]:
     """Forty nominals, each also a phone subscriber with the same name, birth date, number and
     address; one report naming nominal 0 by its reference and a stranger."""
     rng = random.Random(7)
@@ -85,21 +87,31 @@ def region(store: GraphStore) -> dict[str, Any]:
         records += [(nominal, person_writes(nominal)), (subscriber, subscriber_writes(subscriber))]
         nominals.append(nominal)
         subscribers.append(subscriber)
-    report = IntelReportRecord(
-        provenance=prov("intel", 500),
-        report_ref="IR1",
+    report = report_of("IR1", 500, (f"{FIRST[0]} {LAST[0]}", "NM0"), ("Zebedee Quill", None))
+    records.append((report, report_writes(report)))
+    return records, {"nominals": nominals, "subscribers": subscribers, "report": report}
+
+
+def report_of(ref: str, line: int, *subjects: tuple[str, str | None]) -> IntelReportRecord:
+    """A report naming ``subjects`` (name, nominal reference or None)."""
+    return IntelReportRecord(
+        provenance=prov("intel", line),
+        report_ref=ref,
         reported_on=date(2025, 3, 6),
         force="West Yorkshire Police",
         grading=Grading.model_validate("2E P"),
         text="Information received.",
-        subjects=(
-            ReportSubject(name=f"{FIRST[0]} {LAST[0]}", nominal_ref="NM0", role="suspect"),
-            ReportSubject(name="Zebedee Quill", role="associate"),
+        subjects=tuple(
+            ReportSubject(name=name, nominal_ref=nominal, role="suspect" if k == 0 else "associate")
+            for k, (name, nominal) in enumerate(subjects)
         ),
     )
-    records.append((report, report_writes(report)))
+
+
+def region(store: GraphStore) -> dict[str, Any]:
+    records, data = region_records()
     write(store, records)
-    return {"nominals": nominals, "subscribers": subscribers, "report": report}
+    return data
 
 
 def person_of(store: GraphStore, mention: str) -> str:
