@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,20 +16,6 @@ from graph.embedded import EmbeddedServer
 from graph.falkor import FalkorStore
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def data_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    root = Path("/tmp") / f"clew-cli-{os.getpid()}-{os.urandom(3).hex()}"
-    monkeypatch.setenv("CLEW_DATA_DIR", str(root))
-    monkeypatch.setenv("CLEW_GRAPH_NAME", "cli")
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.delenv("CLEW_GRAPH_URL", raising=False)
-    yield root
-    server = EmbeddedServer(root)
-    if server.is_running():
-        server.stop()
-    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ decide."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,20 +13,6 @@ from graph.embedded import EmbeddedServer
 from graph.store import GraphStore
 from tests.algorithms.er.test_resolve import region_records, write
 from tests.conftest import connect_falkor
-
-
-@pytest.fixture
-def data_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    root = Path("/tmp") / f"clew-resolve-{os.getpid()}-{os.urandom(3).hex()}"
-    monkeypatch.setenv("CLEW_DATA_DIR", str(root))
-    monkeypatch.setenv("CLEW_GRAPH_NAME", "cli")
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.delenv("CLEW_GRAPH_URL", raising=False)
-    yield root
-    server = EmbeddedServer(root)
-    if server.is_running():
-        server.stop()
-    shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture
