@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from api.commands import db, dedupe, demo, generate, load, migrate, query, resolve
+from api.commands import audit, db, dedupe, demo, generate, load, migrate, query, resolve, token
 from api.console import err
 from schema.errors import ClewError
 
@@ -21,8 +21,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.add_typer(audit.app, name="audit")
 app.add_typer(db.app, name="db")
 app.add_typer(resolve.app, name="resolve")
+app.add_typer(token.app, name="token")
 app.command("migrate")(migrate.migrate)
 app.command("query")(query.query)
 app.command("load")(load.load)

@@ -17,7 +17,17 @@ CLEW_NEO4J_DATABASE        Neo4j database                                       
 CLEW_DURABLE               confirm each write reached disk before acknowledging   ``true``
 CLEW_QUERY_TIMEOUT_MS      server-side time limit for queries, milliseconds       ``60000``
 CLEW_BATCH_SIZE            rows per write batch in loads and write-backs          ``5000``
+CLEW_AUTH_MODE             API tokens: ``development`` (keys generated in the     ``development``
+                           data dir, ``clew token create``) or ``production``
+CLEW_JWT_PUBLIC_KEY        production: PEM public key file that verifies tokens   none
+CLEW_JWKS_URL              production: the identity provider's JWKS (https)       none
+CLEW_JWT_ISSUER            the ``iss`` a token must name                          ``clew``
+CLEW_JWT_AUDIENCE          the ``aud`` a token must name                          ``clew-api``
 =========================  ====================================================  ==============
+
+Production needs exactly one of ``CLEW_JWT_PUBLIC_KEY`` and ``CLEW_JWKS_URL``; development takes
+neither (``auth_config`` says so when it is asked, so that commands with no API to serve still
+run).
 """
 
 from __future__ import annotations
@@ -29,6 +39,14 @@ from pathlib import Path
 import platformdirs
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from api.auth.config import (
+    DEFAULT_AUDIENCE,
+    DEFAULT_ISSUER,
+    DEV_KEY_DIR,
+    AuthConfig,
+    AuthMode,
+    check_jwks_url,
+)
 from graph.connect import StoreTarget, parse_store_url
 from schema.errors import ConfigError
 
@@ -47,11 +65,26 @@ class Settings(BaseModel):
     durable: bool = True
     query_timeout_ms: int = Field(default=60_000, ge=1)
     batch_size: int = Field(default=5_000, ge=1, le=1_000_000)
+    auth_mode: AuthMode = "development"
+    jwt_public_key: Path | None = None
+    jwks_url: str | None = None
+    jwt_issuer: str = Field(default=DEFAULT_ISSUER, min_length=1)
+    jwt_audience: str = Field(default=DEFAULT_AUDIENCE, min_length=1)
 
     @field_validator("data_dir")
     @classmethod
     def _absolute(cls, v: Path) -> Path:
         return v.expanduser().absolute()
+
+    @field_validator("jwt_public_key")
+    @classmethod
+    def _absolute_key(cls, v: Path | None) -> Path | None:
+        return None if v is None else v.expanduser().absolute()
+
+    @field_validator("jwks_url")
+    @classmethod
+    def _jwks_url(cls, v: str | None) -> str | None:
+        return None if v is None else check_jwks_url(v)
 
     @field_validator("graph_name")
     @classmethod
@@ -86,4 +119,36 @@ class Settings(BaseModel):
             neo4j_user=self.neo4j_user,
             neo4j_password=self.neo4j_password,
             neo4j_database=self.neo4j_database,
+        )
+
+    def auth_config(self) -> AuthConfig:
+        """How API tokens are verified (and, in development, issued); a mode and key settings
+        that do not fit together are a ``ConfigError`` naming the variables."""
+        configured = [
+            name
+            for name, value in (
+                ("CLEW_JWT_PUBLIC_KEY", self.jwt_public_key),
+                ("CLEW_JWKS_URL", self.jwks_url),
+            )
+            if value is not None
+        ]
+        if self.auth_mode == "production" and len(configured) != 1:
+            raise ConfigError(
+                "CLEW_AUTH_MODE=production verifies tokens against the identity provider's key: "
+                "set one of CLEW_JWT_PUBLIC_KEY (a PEM public key file) or CLEW_JWKS_URL"
+                + (", not both" if configured else "")
+            )
+        if self.auth_mode == "development" and configured:
+            raise ConfigError(
+                f"{' and '.join(configured)} set, but CLEW_AUTH_MODE is development, which "
+                "verifies tokens with the generated development key: set "
+                "CLEW_AUTH_MODE=production to use the configured key"
+            )
+        return AuthConfig(
+            mode=self.auth_mode,
+            issuer=self.jwt_issuer,
+            audience=self.jwt_audience,
+            key_dir=self.data_dir / DEV_KEY_DIR,
+            public_key_file=self.jwt_public_key,
+            jwks_url=self.jwks_url,
         )

@@ -8,6 +8,7 @@ and the driver's exception is chained as ``__cause__``.
 
     ClewError
     ├── ConfigError                 a setting or URL that cannot work (says which and why)
+    │   └── KeyFileError            a token key file that is unsafe, unreadable or of a wrong kind
     ├── SchemaError                 a model, id key or graph-schema declaration is inconsistent
     ├── StoreError                  anything the graph store reports
     │   ├── StoreUnavailable        no server to talk to (not started, unreachable, auth refused)
@@ -16,17 +17,26 @@ and the driver's exception is chained as ``__cause__``.
     │   │   └── ReadOnlyViolation   a write was sent where only reads are allowed
     │   ├── QueryTimeout            the engine stopped the query at its time limit
     │   └── DurabilityError         a write was applied but could not be confirmed on disk
+    ├── AuditError                  the read audit log cannot take or give an entry
     ├── ServerError                 the embedded server could not be started, stopped or checked
     ├── MigrationError              a migration step failed or the ledger disagrees with the code
     │   └── ChecksumMismatch        an applied step was changed after it was applied
     ├── ClusteringError             ER clustering or entity-id carrying cannot honour its inputs
     │   ├── LinkConflict            a cannot-link joins records that must-links put together
     │   └── EntityIdCollision       one entity id would be given to two entities in one run
-    └── ResolutionError             entity resolution cannot run on this table or with this model
-        └── UnknownColumnKind       a column was given a kind resolution does not know (lists them)
+    ├── ResolutionError             entity resolution cannot run on this table or with this model
+    │   └── UnknownColumnKind       a column was given a kind resolution does not know (lists them)
+    └── AuthError                   an API request that cannot be served as its caller
+        ├── MissingToken            401: no bearer token in ``Authorization``
+        ├── InvalidToken            401: expired, tampered, other issuer or audience, unknown role
+        ├── MissingPurpose          400: no ``X-Clew-Purpose``, or one that states no purpose
+        ├── Forbidden               403: the caller's roles lack a permission (names it)
+        └── KeySetUnavailable       503: the JWKS that verifies tokens could not be fetched
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 
 class ClewError(Exception):
@@ -35,6 +45,15 @@ class ClewError(Exception):
 
 class ConfigError(ClewError):
     """A setting or URL that cannot work."""
+
+
+class KeyFileError(ConfigError):
+    """A key file for API tokens cannot be used: readable or writable by others, not a key, or
+    not the kind expected. ``path`` names the file; the message never includes key material."""
+
+    def __init__(self, message: str, *, path: str) -> None:
+        self.path = path
+        super().__init__(message)
 
 
 class SchemaError(ClewError):
@@ -81,6 +100,12 @@ class QueryTimeout(StoreError):
 
 class DurabilityError(StoreError):
     """A write was applied but the server could not confirm that it reached disk."""
+
+
+class AuditError(ClewError):
+    """The read audit log cannot take or give an entry: its head record is missing or disagrees
+    with its entries, an entry cannot be read, or appends kept colliding. A request that cannot
+    be audited is not to be answered; ``clew audit verify`` says what is wrong with the log."""
 
 
 class ServerError(ClewError):
@@ -161,3 +186,56 @@ class UnknownColumnKind(ResolutionError):
         self.known = known
         where = f" for column {column!r}" if column else ""
         super().__init__(f"unknown column kind {kind!r}{where}; known kinds: {', '.join(known)}")
+
+
+# --- API identity and access (api/auth/) --------------------------------------------------------
+
+
+class AuthError(ClewError):
+    """An API request that cannot be served as its caller. ``http_status`` is the status the API
+    answers with; the message says what to fix and never includes a token or key material."""
+
+    http_status: ClassVar[int] = 401
+
+
+class MissingToken(AuthError):
+    """The request carries no ``Authorization: Bearer <token>`` header."""
+
+
+class InvalidToken(AuthError):
+    """The bearer token cannot be accepted. ``reason`` is one word for logs and the audit trail:
+    ``malformed``, ``signature``, ``algorithm``, ``unknown-key``, ``expired``, ``not-yet-valid``,
+    ``issuer``, ``audience``, ``claims`` or ``role``."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
+class MissingPurpose(AuthError):
+    """The request states no purpose: the ``X-Clew-Purpose`` header is absent, or its value is
+    not an operation or case reference nor a short reason. ``header`` names the header."""
+
+    http_status: ClassVar[int] = 400
+
+    def __init__(self, message: str, *, header: str) -> None:
+        self.header = header
+        super().__init__(message)
+
+
+class Forbidden(AuthError):
+    """The caller's roles do not grant ``permission`` (its value, as ``"resolution:decide"``)."""
+
+    http_status: ClassVar[int] = 403
+
+    def __init__(self, message: str, *, permission: str, user: str) -> None:
+        self.permission = permission
+        self.user = user
+        super().__init__(message)
+
+
+class KeySetUnavailable(AuthError):
+    """The JWKS that verifies tokens could not be fetched or holds no usable key: the service's
+    fault, not the caller's."""
+
+    http_status: ClassVar[int] = 503
