@@ -10,7 +10,20 @@ import sys
 
 import typer
 
-from api.commands import audit, db, dedupe, demo, generate, load, migrate, query, resolve, token
+from api.commands import (
+    audit,
+    db,
+    dedupe,
+    demo,
+    generate,
+    load,
+    migrate,
+    query,
+    resolve,
+    sdl,
+    serve,
+    token,
+)
 from api.console import err
 from schema.errors import ClewError
 
@@ -21,6 +34,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+app.add_typer(sdl.app, name="api")
 app.add_typer(audit.app, name="audit")
 app.add_typer(db.app, name="db")
 app.add_typer(resolve.app, name="resolve")
@@ -31,6 +45,7 @@ app.command("load")(load.load)
 app.command("generate")(generate.generate)
 app.command("demo")(demo.demo)
 app.command("dedupe")(dedupe.dedupe_csv)
+app.command("serve")(serve.serve)
 
 
 def main(argv: list[str] | None = None) -> int:

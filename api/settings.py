@@ -23,7 +23,26 @@ CLEW_JWT_PUBLIC_KEY        production: PEM public key file that verifies tokens 
 CLEW_JWKS_URL              production: the identity provider's JWKS (https)       none
 CLEW_JWT_ISSUER            the ``iss`` a token must name                          ``clew``
 CLEW_JWT_AUDIENCE          the ``aud`` a token must name                          ``clew-api``
+CLEW_AUDIT_URL             the Redis that holds the read audit log (``embedded``, the graph store's
+                           ``redis://``, ``rediss://``, ``unix://``)              server
+CLEW_AUDIT_KEY             the audit log's stream key                             ``clew:audit``
+CLEW_API_HOST              ``clew serve``: the address to listen on               ``127.0.0.1``
+CLEW_API_PORT              ``clew serve``: the port                               ``8765``
+CLEW_API_WORKERS           ``clew serve``: worker processes                       ``1``
+CLEW_API_MAX_DEPTH         deepest selection a GraphQL query may nest             ``10``
+CLEW_API_MAX_ALIASES       aliases one GraphQL document may use                   ``15``
+CLEW_API_MAX_TOKENS        tokens (names, punctuation) one document may hold      ``2000``
+CLEW_API_MAX_COST          a query's estimated cost (``api.graphql.cost``)        ``10000``
+CLEW_API_MAX_PAGE_SIZE     most items one list or connection returns (``first``)  ``200``
+CLEW_API_MAX_BODY_BYTES    largest request body accepted                          ``1048576``
+CLEW_API_INTROSPECTION     schema introspection (``__schema``, ``__type``) on     ``true`` in
+                                                                                 development,
+                                                                                 else ``false``
+CLEW_API_CORS_ORIGINS      comma-separated origins whose pages may call the API   none
 =========================  ====================================================  ==============
+
+The API serves GraphiQL at ``/graphql`` only in development auth mode. The audit log needs Redis:
+with a Neo4j store, set ``CLEW_AUDIT_URL`` (the Redis that carries the job queue).
 
 Production needs exactly one of ``CLEW_JWT_PUBLIC_KEY`` and ``CLEW_JWKS_URL``; development takes
 neither (``auth_config`` says so when it is asked, so that commands with no API to serve still
@@ -47,6 +66,7 @@ from api.auth.config import (
     AuthMode,
     check_jwks_url,
 )
+from graph.audit_log import DEFAULT_KEY as DEFAULT_AUDIT_KEY
 from graph.connect import StoreTarget, parse_store_url
 from schema.errors import ConfigError
 
@@ -70,6 +90,38 @@ class Settings(BaseModel):
     jwks_url: str | None = None
     jwt_issuer: str = Field(default=DEFAULT_ISSUER, min_length=1)
     jwt_audience: str = Field(default=DEFAULT_AUDIENCE, min_length=1)
+    audit_url: str | None = None
+    audit_key: str = Field(default=DEFAULT_AUDIT_KEY, min_length=1)
+    api_host: str = Field(default="127.0.0.1", min_length=1)
+    api_port: int = Field(default=8765, ge=1, le=65_535)
+    api_workers: int = Field(default=1, ge=1, le=64)
+    api_max_depth: int = Field(default=10, ge=1, le=100)
+    api_max_aliases: int = Field(default=15, ge=0, le=1_000)
+    api_max_tokens: int = Field(default=2_000, ge=10, le=1_000_000)
+    api_max_cost: int = Field(default=10_000, ge=1)
+    api_max_page_size: int = Field(default=200, ge=1, le=10_000)
+    api_max_body_bytes: int = Field(default=1_048_576, ge=1_024)
+    api_introspection: bool | None = None
+    api_cors_origins: tuple[str, ...] = ()
+
+    @field_validator("api_cors_origins", mode="before")
+    @classmethod
+    def _origins(cls, v: object) -> object:
+        # The environment gives one string: "https://a.example, https://b.example".
+        if isinstance(v, str):
+            return tuple(o.strip().rstrip("/") for o in v.split(",") if o.strip())
+        return v
+
+    @field_validator("api_cors_origins")
+    @classmethod
+    def _origins_are_origins(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        for origin in v:
+            if origin == "*" or not origin.startswith(("https://", "http://")):
+                raise ValueError(
+                    f"{origin!r} is not an origin: list scheme://host[:port] of each page "
+                    "that may call the API ('*' is refused: the API serves restricted data)"
+                )
+        return v
 
     @field_validator("data_dir")
     @classmethod
@@ -120,6 +172,17 @@ class Settings(BaseModel):
             neo4j_password=self.neo4j_password,
             neo4j_database=self.neo4j_database,
         )
+
+    def audit_log_url(self) -> str:
+        """Where the read audit log lives: ``CLEW_AUDIT_URL``, else the graph store's server."""
+        return self.audit_url or self.graph_url
+
+    @property
+    def api_introspection_enabled(self) -> bool:
+        """Introspection as set, else on in development and off in production."""
+        if self.api_introspection is not None:
+            return self.api_introspection
+        return self.auth_mode == "development"
 
     def auth_config(self) -> AuthConfig:
         """How API tokens are verified (and, in development, issued); a mode and key settings

@@ -1,0 +1,176 @@
+"""A query's estimated cost, and the extension that refuses a query above ``Limits.max_cost``.
+
+Cost model: the number of values a query can make the server produce, bounded from above.
+
+- every selected field costs 1 (``__typename`` costs nothing);
+- a field with a ``first`` or ``limit`` argument returns up to that many items, so what is
+  selected inside it counts that many times: ``cost = 1 + width * cost(selection)``, where
+  ``width`` is the argument as given (a literal or a variable), else its default in the schema,
+  else 1;
+- fragments count as if written out; the members of a union or interface are added up (only
+  one applies per item, so this overestimates; an estimate must never be below the truth).
+
+``auditLog(first: 50) { ... on AuditEntryConnection { edges { node { seq user } } } }`` costs
+``1 + 50 * (1 + 1 + 2) = 201``. Lists that are not paged (``roles``) are small by construction;
+a new list field that can be large must take ``first`` (and check it against
+``Limits.max_page_size``), or it is costed as one item.
+
+The cost is computed after validation with the request's variables (it cannot be cached with
+the validation result, which is the same for every value of a variable); it is a walk over the
+parsed document, far cheaper than executing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from graphql import (
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLNamedType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    IntValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    VariableNode,
+    get_named_type,
+    is_composite_type,
+)
+from graphql.language import DocumentNode
+from strawberry.extensions import SchemaExtension
+
+WIDTH_ARGUMENTS = ("first", "limit")
+
+
+def query_cost(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any],
+) -> int:
+    """The estimated cost of the operation ``operation_name`` (or the only one) of a valid
+    document."""
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    chosen = [
+        op
+        for op in operations
+        if operation_name is None or (op.name is not None and op.name.value == operation_name)
+    ]
+    if not chosen:
+        return 0
+    operation = chosen[0]
+    root = schema.get_root_type(operation.operation)
+    if root is None:
+        return 0
+    return _cost(schema, operation.selection_set, root, fragments, variables)
+
+
+def _cost(
+    schema: GraphQLSchema,
+    selection_set: SelectionSetNode,
+    parent: GraphQLNamedType,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any],
+) -> int:
+    total = 0
+    for selection in selection_set.selections:
+        if isinstance(selection, FieldNode):
+            total += _field_cost(schema, selection, parent, fragments, variables)
+        elif isinstance(selection, InlineFragmentNode):
+            on = (
+                schema.get_type(selection.type_condition.name.value)
+                if selection.type_condition
+                else parent
+            )
+            if on is not None:
+                total += _cost(schema, selection.selection_set, on, fragments, variables)
+        elif isinstance(selection, FragmentSpreadNode):
+            fragment = fragments.get(selection.name.value)
+            on = schema.get_type(fragment.type_condition.name.value) if fragment else None
+            if fragment is not None and on is not None:
+                total += _cost(schema, fragment.selection_set, on, fragments, variables)
+    return total
+
+
+def _field_cost(
+    schema: GraphQLSchema,
+    node: FieldNode,
+    parent: GraphQLNamedType,
+    fragments: Mapping[str, FragmentDefinitionNode],
+    variables: Mapping[str, Any],
+) -> int:
+    name = node.name.value
+    if name == "__typename":
+        return 0
+    field = _field(schema, parent, name)
+    if node.selection_set is None or field is None:
+        return 1
+    child_type = get_named_type(field.type)
+    if not is_composite_type(child_type):
+        return 1
+    inner = _cost(schema, node.selection_set, child_type, fragments, variables)
+    return 1 + _width(node, field, variables) * inner
+
+
+def _field(schema: GraphQLSchema, parent: GraphQLNamedType, name: str) -> GraphQLField | None:
+    if not is_composite_type(parent):
+        return None
+    return schema.get_field(parent, name)
+
+
+def _width(node: FieldNode, field: GraphQLField, variables: Mapping[str, Any]) -> int:
+    for argument in node.arguments or ():
+        if argument.name.value not in WIDTH_ARGUMENTS:
+            continue
+        value = argument.value
+        if isinstance(value, IntValueNode):
+            return max(int(value.value), 1)
+        if isinstance(value, VariableNode) and isinstance(
+            given := variables.get(value.name.value), int
+        ):
+            return max(given, 1)
+    for name in WIDTH_ARGUMENTS:
+        argument_def = field.args.get(name)
+        if argument_def is not None and isinstance(argument_def.default_value, int):
+            return max(argument_def.default_value, 1)
+    return 1
+
+
+class CostLimiter(SchemaExtension):
+    """Refuse, before execution, an operation whose estimated cost is above ``max_cost``."""
+
+    def __init__(self, max_cost: int) -> None:
+        self.max_cost = max_cost
+
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context
+        if context.graphql_document is not None and context.result is None:
+            cost = query_cost(
+                context.schema._schema,
+                context.graphql_document,
+                context.operation_name,
+                context.variables or {},
+            )
+            if cost > self.max_cost:
+                # A result set here replaces execution (strawberry runs none when one is set).
+                context.result = ExecutionResult(
+                    data=None,
+                    errors=[
+                        GraphQLError(
+                            f"this query's estimated cost is {cost}, above the limit of "
+                            f"{self.max_cost}: ask for fewer items (a smaller first) or nest "
+                            "fewer lists",
+                            extensions={"code": "QUERY_TOO_COSTLY", "cost": cost},
+                        )
+                    ],
+                )
+        yield

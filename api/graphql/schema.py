@@ -1,0 +1,90 @@
+"""The GraphQL schema: ``Query`` and ``build_schema``.
+
+Data queries (search, network expansion, paths) are added here as fields that delegate to one
+module each, as ``me`` and ``auditLog`` do.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext, Info
+
+from api.graphql import audit
+from api.graphql.audit import AuditLogResult
+from api.graphql.context import Context
+from api.graphql.limits import DEFAULT_PAGE_SIZE, Limits
+from api.graphql.me import Me, me_of
+from api.graphql.protection import is_unexpected, schema_extensions
+
+log = logging.getLogger("clew.api")
+
+
+def _me(info: Info[Context, None]) -> Me:
+    return me_of(info.context)
+
+
+async def _audit_log(
+    info: Info[Context, None],
+    after: str | None = None,
+    user: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    first: int = DEFAULT_PAGE_SIZE,
+) -> AuditLogResult:
+    return await audit.audit_log(
+        info.context, after=after, user=user, since=since, until=until, first=first
+    )
+
+
+@strawberry.type
+class Query:
+    me: Me = strawberry.field(
+        resolver=_me, description="Who the API takes the caller to be, and the stated purpose."
+    )
+    audit_log: AuditLogResult = strawberry.field(
+        resolver=_audit_log,
+        description="The read audit, newest first; needs permission audit:read (auditor).",
+    )
+
+
+class ClewSchema(strawberry.Schema):
+    """The schema, logging each error once, as raised (before masking), with the request id,
+    and noting it in the request's ``Exchange`` for the audit entry."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        context = execution_context.context if execution_context is not None else None
+        request_id = None
+        if isinstance(context, Context):
+            context.exchange.errors.extend(errors)
+            request_id = context.request_id
+        for error in errors:
+            if is_unexpected(error):
+                log.error(
+                    "unexpected error in a GraphQL request: %s",
+                    error.message,
+                    exc_info=error.original_error,
+                    extra={"request_id": request_id},
+                )
+            else:
+                log.debug("GraphQL error: %s", error.message, extra={"request_id": request_id})
+
+
+def build_schema(limits: Limits, *, query: type = Query) -> strawberry.Schema:
+    """The schema with the protections of ``limits``, rooted at ``query`` (Clew's ``Query``, or
+    a type that extends it)."""
+    return ClewSchema(
+        query=query,
+        extensions=schema_extensions(limits),
+        config=StrawberryConfig(
+            # Suggestions ("did you mean ...?") would describe the schema to callers for whom
+            # introspection is off.
+            disable_field_suggestions=not limits.introspection,
+        ),
+    )
