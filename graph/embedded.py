@@ -46,6 +46,8 @@ from schema.errors import ServerError
 SOCKET_PATH_MAX: Final = 100  # sun_path is 108 bytes on Linux; keep a margin
 START_TIMEOUT_S: Final = 60.0
 STOP_TIMEOUT_S: Final = 60.0
+COMPACT_ON_STOP_BYTES: Final = 1 << 20
+"""Writes since the last rewrite of the append-only file above which a clean stop rewrites it."""
 
 
 def _binaries() -> tuple[Path, Path]:
@@ -166,9 +168,16 @@ def _is_redis(pid: int) -> bool:
 class EmbeddedServer:
     """Start, attach to, stop and check the embedded FalkorDB server of one data directory."""
 
-    def __init__(self, data_dir: Path, *, start_timeout_s: float = START_TIMEOUT_S) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        start_timeout_s: float = START_TIMEOUT_S,
+        compact_on_stop_bytes: int = COMPACT_ON_STOP_BYTES,
+    ) -> None:
         self.paths = ServerPaths(Path(data_dir).expanduser().resolve())
         self.start_timeout_s = start_timeout_s
+        self.compact_on_stop_bytes = compact_on_stop_bytes
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -388,6 +397,8 @@ class EmbeddedServer:
                 self._clear_stale()
                 return False
             client = self._client(timeout=STOP_TIMEOUT_S)
+            with contextlib.suppress(redis.RedisError, OSError):
+                self._compact(client)
             with contextlib.suppress(redis.ConnectionError, redis.TimeoutError, OSError):
                 client.shutdown()
             client.close()
@@ -398,6 +409,27 @@ class EmbeddedServer:
                     self._wait_exit(pid, 10)
             self._clear_stale()
             return True
+
+    def _compact(self, client: redis.Redis) -> None:
+        """Rewrite the append-only file before a clean stop when it has grown since its last
+        rewrite: the next start then reads a compact snapshot instead of replaying every write
+        (a minute and more after a large load). A rewrite that does not finish in time is left
+        to finish on its own; the stop goes on."""
+        persistence = info(client, "persistence")
+        grown = int(persistence.get("aof_current_size", 0)) - int(
+            persistence.get("aof_base_size", 0)
+        )
+        if grown < self.compact_on_stop_bytes:
+            return
+        client.bgrewriteaof()
+        deadline = time.monotonic() + STOP_TIMEOUT_S
+        while time.monotonic() < deadline:
+            persistence = info(client, "persistence")
+            if not int(persistence.get("aof_rewrite_in_progress", 0)) and not int(
+                persistence.get("aof_rewrite_scheduled", 0)
+            ):
+                return
+            time.sleep(0.05)
 
     @staticmethod
     def _wait_exit(pid: int, timeout: float) -> bool:

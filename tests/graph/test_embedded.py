@@ -123,6 +123,30 @@ def test_a_restart_waits_for_a_long_replay_of_the_append_only_file(data_dir: Pat
     store.close()
 
 
+def test_a_clean_stop_compacts_a_grown_append_only_file(data_dir: Path) -> None:
+    server = EmbeddedServer(data_dir, compact_on_stop_bytes=256 * 1024)
+    server.start()
+    store = connect(server)
+    # The file holds the commands, their rows and all: 8 batches of 1,000 rows, over 1 MB.
+    note = "x" * 200
+    for _ in range(8):
+        rows = [{"i": i, "note": note} for i in range(1000)]
+        store.write("UNWIND $rows AS r CREATE (:N {i: r.i, note: r.note})", {"rows": rows})
+    store.close()
+    aof = data_dir / "falkordb" / "appendonlydir"
+    grown = sum(f.stat().st_size for f in aof.glob("*.incr.aof"))
+    assert grown > 1 << 20, grown
+    server.stop()
+    incr = sum(f.stat().st_size for f in aof.glob("*.incr.aof"))
+    base = sum(f.stat().st_size for f in aof.glob("*.base.rdb"))
+    assert incr < 256 * 1024, incr  # the writes now live in the snapshot
+    assert base > 0
+    server.start()
+    store = connect(server)
+    assert store.read("MATCH (n:N) RETURN count(n)").single() == 8_000
+    store.close()
+
+
 def test_a_stopped_store_gives_one_clear_error(data_dir: Path) -> None:
     target = EmbeddedTarget(data_dir=data_dir, graph="g")
     with pytest.raises(StoreUnavailable, match=r"not running.*clew db start"):
