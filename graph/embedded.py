@@ -421,7 +421,7 @@ class EmbeddedServer:
         )
         if grown < self.compact_on_stop_bytes:
             return
-        client.bgrewriteaof()
+        command(client, "BGREWRITEAOF")
         deadline = time.monotonic() + STOP_TIMEOUT_S
         while time.monotonic() < deadline:
             persistence = info(client, "persistence")
