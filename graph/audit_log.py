@@ -53,10 +53,15 @@ from urllib.parse import urlsplit
 import redis
 from pydantic import ValidationError
 
-from graph.connect import NEO4J_SCHEMES, EmbeddedTarget, FalkorTarget, parse_store_url
-from graph.embedded import EmbeddedServer
+from graph.connect import (
+    NEO4J_SCHEMES,
+    EmbeddedTarget,
+    FalkorTarget,
+    parse_store_url,
+    running_embedded,
+)
 from graph.falkor import WAITAOF_TIMEOUT_MS
-from graph.redis_calls import command, info
+from graph.redis_calls import aof_enabled, client_kwargs, command
 from schema.audit import (
     GENESIS_HASH,
     AuditEntry,
@@ -152,21 +157,19 @@ class AuditLog:
         socket_timeout_s: float = 60.0,
     ) -> AuditLog:
         """Connect and check the server answers and, when ``durable``, can confirm fsyncs."""
-        location = unix_socket_path or f"{host}:{port}"
-        kwargs: dict[str, Any] = {
-            "username": username,
-            "password": password,
-            "socket_timeout": socket_timeout_s,
-            "socket_connect_timeout": 5.0,
-        }
-        if unix_socket_path:
-            kwargs["unix_socket_path"] = unix_socket_path
-        else:
-            kwargs.update(host=host, port=port, ssl=ssl)
+        kwargs, location = client_kwargs(
+            unix_socket_path=unix_socket_path,
+            host=host,
+            port=port,
+            username=username,
+            password=password,
+            ssl=ssl,
+            socket_timeout_s=socket_timeout_s,
+        )
         client = redis.Redis(**kwargs)
         try:
             client.ping()
-            if durable and str(info(client, "persistence").get("aof_enabled")) != "1":
+            if durable and not aof_enabled(client):
                 raise StoreUnavailable(
                     f"Redis at {location} has its append-only file off, so audit entries could "
                     "be lost in a crash; turn on appendonly there or set CLEW_DURABLE=false"
@@ -517,13 +520,7 @@ def open_audit_log(
         )
     target = parse_store_url(url, data_dir=data_dir, graph="clew")
     if isinstance(target, EmbeddedTarget):
-        server = EmbeddedServer(target.data_dir)
-        if not server.is_running():
-            raise StoreUnavailable(
-                f"the embedded store is not running (data dir {target.data_dir}); "
-                "start it with `clew db start`"
-            )
-        conn = server.connection()
+        conn = running_embedded(target.data_dir)
         return AuditLog.connect(
             key=key, unix_socket_path=str(conn.socket), password=conn.password, durable=durable
         )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from graph.embedded import EmbeddedServer
+from graph.embedded import Connection, EmbeddedServer
 from graph.falkor import FalkorStore
 from graph.store import GraphStore
 from schema.errors import ConfigError, StoreUnavailable
@@ -124,6 +124,18 @@ def parse_store_url(
     )
 
 
+def running_embedded(data_dir: Path) -> Connection:
+    """How to reach the embedded server of ``data_dir``, which must be running: it is not
+    started here, and a stopped one is a ``StoreUnavailable`` that says how to start it."""
+    server = EmbeddedServer(data_dir)
+    if not server.is_running():
+        raise StoreUnavailable(
+            f"the embedded store is not running (data dir {data_dir}); "
+            "start it with `clew db start`"
+        )
+    return server.connection()
+
+
 def open_store(
     target: StoreTarget,
     *,
@@ -133,13 +145,7 @@ def open_store(
     """Connect to the target's store. The embedded server is not started here: a stopped one
     gives ``StoreUnavailable`` that says how to start it."""
     if isinstance(target, EmbeddedTarget):
-        server = EmbeddedServer(target.data_dir)
-        if not server.is_running():
-            raise StoreUnavailable(
-                f"the embedded store is not running (data dir {target.data_dir}); "
-                "start it with `clew db start`"
-            )
-        conn = server.connection()
+        conn = running_embedded(target.data_dir)
         return FalkorStore.connect(
             graph=target.graph,
             unix_socket_path=str(conn.socket),

@@ -40,7 +40,7 @@ from graph.projection_cypher import (
     projection_nodes,
     window_params,
 )
-from graph.redis_calls import command, info, module_version
+from graph.redis_calls import aof_enabled, client_kwargs, command, info, module_version
 from graph.results import Result, UpsertSummary
 from graph.store import DEFAULT_BATCH_SIZE, Health, Params, SchemaState
 from graph.txn import compose
@@ -110,22 +110,19 @@ class FalkorStore:
         socket_timeout_s: float | None = 600.0,
     ) -> FalkorStore:
         """Connect, check the server answers and, when ``durable``, that it can confirm fsyncs."""
-        location = unix_socket_path or f"{host}:{port}"
-        kwargs: dict[str, Any] = {
-            "username": username,
-            "password": password,
-            "socket_timeout": socket_timeout_s,
-            "socket_connect_timeout": 5.0,
-        }
-        if unix_socket_path:
-            kwargs["unix_socket_path"] = unix_socket_path
-        else:
-            kwargs.update(host=host, port=port, ssl=ssl)
+        kwargs, location = client_kwargs(
+            unix_socket_path=unix_socket_path,
+            host=host,
+            port=port,
+            username=username,
+            password=password,
+            ssl=ssl,
+            socket_timeout_s=socket_timeout_s,
+        )
         try:
             db = FalkorDB(**kwargs)
             db.connection.ping()
-            # INFO rather than CONFIG GET: hosted FalkorDB services often disable CONFIG.
-            if durable and str(info(db.connection, "persistence").get("aof_enabled")) != "1":
+            if durable and not aof_enabled(db.connection):
                 raise StoreUnavailable(
                     f"FalkorDB at {location} has its append-only file off, so acknowledged "
                     "writes could be lost in a crash; turn on appendonly there or set "

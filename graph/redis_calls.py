@@ -12,6 +12,37 @@ import redis
 from redis.client import Pipeline
 
 
+def client_kwargs(
+    *,
+    unix_socket_path: str | None,
+    host: str,
+    port: int,
+    username: str | None,
+    password: str | None,
+    ssl: bool,
+    socket_timeout_s: float | None,
+) -> tuple[dict[str, Any], str]:
+    """redis-py connection arguments for a unix socket or a TCP address, and the location to
+    name in messages."""
+    kwargs: dict[str, Any] = {
+        "username": username,
+        "password": password,
+        "socket_timeout": socket_timeout_s,
+        "socket_connect_timeout": 5.0,
+    }
+    if unix_socket_path:
+        kwargs["unix_socket_path"] = unix_socket_path
+    else:
+        kwargs.update(host=host, port=port, ssl=ssl)
+    return kwargs, unix_socket_path or f"{host}:{port}"
+
+
+def aof_enabled(client: redis.Redis) -> bool:
+    """Whether the server keeps an append-only file (INFO rather than CONFIG GET: hosted
+    services often disable CONFIG)."""
+    return str(info(client, "persistence").get("aof_enabled")) == "1"
+
+
 def command(client: redis.Redis | Pipeline, *args: Any) -> Any:
     return client.execute_command(*args)  # type: ignore[no-untyped-call]
 
