@@ -7,6 +7,7 @@
 - ``connection``: Relay-style connections (``Connection[T]``, ``Edge[T]``, ``PageInfo``);
 - ``me`` and ``audit``: the first queries (``me``, ``auditLog``);
 - ``cost`` and ``protection``: the query cost limit and the schema extensions;
+- ``documents``: what the extensions work out about a parsed document, kept with it;
 - ``schema``: ``build_schema``; ``sdl``: the exported SDL (``schema.graphql`` beside this file).
 """
 

@@ -17,12 +17,14 @@ a new list field that can be large must take ``first`` (and check it against
 
 The cost is computed after validation with the request's variables (it cannot be cached with
 the validation result, which is the same for every value of a variable); it is a walk over the
-parsed document, far cheaper than executing it.
+parsed document, far cheaper than executing it. ``CostLimiter`` keeps it with the document
+(``api.graphql.documents``) under the values of the variables that give widths, the only ones
+it depends on, so that a query seen before is not walked again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from typing import Any
 
 from graphql import (
@@ -44,6 +46,8 @@ from graphql import (
 )
 from graphql.language import DocumentNode
 from strawberry.extensions import SchemaExtension
+
+from api.graphql.documents import DocumentFacts
 
 WIDTH_ARGUMENTS = ("first", "limit")
 
@@ -145,21 +149,70 @@ def _width(node: FieldNode, field: GraphQLField, variables: Mapping[str, Any]) -
     return 1
 
 
-class CostLimiter(SchemaExtension):
-    """Refuse, before execution, an operation whose estimated cost is above ``max_cost``."""
+def width_variables(document: DocumentNode) -> frozenset[str]:
+    """The variables a document passes as a ``first`` or ``limit`` argument anywhere."""
+    found: set[str] = set()
+    pending: list[SelectionSetNode] = [
+        d.selection_set
+        for d in document.definitions
+        if isinstance(d, OperationDefinitionNode | FragmentDefinitionNode)
+    ]
+    while pending:
+        for selection in pending.pop().selections:
+            if isinstance(selection, FieldNode):
+                found.update(
+                    a.value.name.value
+                    for a in selection.arguments or ()
+                    if a.name.value in WIDTH_ARGUMENTS and isinstance(a.value, VariableNode)
+                )
+            selection_set = getattr(selection, "selection_set", None)
+            if selection_set is not None:
+                pending.append(selection_set)
+    return frozenset(found)
 
-    def __init__(self, max_cost: int) -> None:
+
+def _cost_key(
+    document: DocumentNode,
+    facts: DocumentFacts,
+    operation_name: str | None,
+    variables: Mapping[str, Any],
+) -> Hashable:
+    names = facts.get(document, "width-variables")
+    if names is None:
+        names = width_variables(document)
+        facts.put(document, "width-variables", names)
+    # Only an integer gives a width (``_width``); anything else falls back to the default.
+    values = tuple(
+        (name, given if isinstance(given := variables.get(name), int) else None)
+        for name in sorted(names)
+    )
+    return ("cost", operation_name, values)
+
+
+class CostLimiter(SchemaExtension):
+    """Refuse, before execution, an operation whose estimated cost is above ``max_cost``; with
+    ``facts``, costs are kept with their documents."""
+
+    def __init__(self, max_cost: int, facts: DocumentFacts | None = None) -> None:
         self.max_cost = max_cost
+        self.facts = facts
 
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context
-        if context.graphql_document is not None and context.result is None:
-            cost = query_cost(
-                context.schema._schema,
-                context.graphql_document,
-                context.operation_name,
-                context.variables or {},
-            )
+        document = context.graphql_document
+        if document is not None and context.result is None:
+            variables = context.variables or {}
+            key = None
+            cost = None
+            if self.facts is not None:
+                key = _cost_key(document, self.facts, context.operation_name, variables)
+                cost = self.facts.get(document, key)
+            if cost is None:
+                cost = query_cost(
+                    context.schema._schema, document, context.operation_name, variables
+                )
+                if self.facts is not None:
+                    self.facts.put(document, key, cost)
             if cost > self.max_cost:
                 # A result set here replaces execution (strawberry runs none when one is set).
                 context.result = ExecutionResult(
