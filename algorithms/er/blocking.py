@@ -11,6 +11,20 @@ Python loop over records or blocks. A block larger than ``max_block_size`` is sk
 counted (a key that common is no evidence, and its pairs would swamp the rest); the union is
 one sort over pair codes, which also says which rule found each pair first.
 
+Rules on names alone have a cap of their own, ``max_name_block_size``. Their blocks grow with
+the table (a common forename and surname is shared by some 150 mentions among 137,000 and by
+1,600 among 1.4 million), so their pairs grow with its square: on the generated region of a
+million people (1.4 million mentions) the three name rules made 253 million pairs under the
+general cap, every other rule together 6.5 million, and the name pairs are almost all namesakes.
+Agreement on a name held by ``s`` of ``N`` records is worth about ``log2(N / s)`` bits (term
+frequencies), which from ``s`` in the hundreds is far below the ``-log2(prior)`` a pair must
+overcome (some 20 bits at a million mentions): such a pair is a match only with more evidence,
+and that evidence (a date of birth, a postcode, an address, a phone, an identifier) is what the
+other rules block on. Measured with the default cap of 100 (``LinkSettings.max_name_block_size``):
+on the 100,000-person region, 17% fewer candidates and the cluster F1 as it was (0.9144 against
+0.9142 uncapped); on the million-person one, 21 million candidates against 44 million with a
+cap of 250 and a cluster F1 of 0.8917 against 0.8881.
+
 Measures: the reduction ratio (the share of all possible pairs not compared) and, given true
 pairs, the pairs completeness (the share of true pairs among the candidates).
 """
@@ -19,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 from numpy.typing import NDArray
@@ -26,6 +41,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from algorithms.er.arrays import unique, unique_first, unique_inverse
 from algorithms.er.features import Encoded
+from algorithms.er.table import ColumnKind
 from schema.errors import ResolutionError
 
 I32 = NDArray[np.int32]
@@ -72,6 +88,7 @@ class BlockingStats(BaseModel):
     possible_pairs: int
     reduction_ratio: float
     max_block_size: int
+    max_name_block_size: int | None = None
     rules: list[RuleStats]
 
 
@@ -84,6 +101,9 @@ class Candidates:
     right: I32
     rule: NDArray[np.int16]
     stats: BlockingStats
+    rule_keys: tuple[I64, ...] | None = None
+    """With ``rule_samples``: each rule's own pairs (``left * n + right``; at most that many,
+    drawn at random), for one EM session per rule without blocking again."""
 
 
 def key_rows(columns: Mapping[str, Encoded], key: str) -> tuple[I64, I64]:
@@ -196,6 +216,27 @@ def _block_pair_count(size: I64, new: I64) -> I64:
     return new * (new - 1) // 2 + new * old
 
 
+NAME_KINDS: Final = frozenset({ColumnKind.FORENAME, ColumnKind.SURNAME, ColumnKind.FULL_NAME})
+
+
+def block_cap(
+    columns: Mapping[str, Encoded],
+    rule: BlockingRule,
+    max_block_size: int,
+    max_name_block_size: int | None,
+) -> int:
+    """The largest block ``rule`` compares: ``max_name_block_size`` too for a rule on names
+    alone (module docstring)."""
+    names_only = all(
+        columns[k.partition(".")[0]].kind in NAME_KINDS
+        for k in rule.keys
+        if k.partition(".")[0] in columns
+    )
+    if names_only and max_name_block_size is not None:
+        return min(max_block_size, max_name_block_size)
+    return max_block_size
+
+
 def rule_pairs(
     columns: Mapping[str, Encoded],
     rule: BlockingRule,
@@ -204,11 +245,13 @@ def rule_pairs(
     dataset: I32 | None = None,
     new_from: int = 0,
     max_block_size: int = 5_000,
+    max_name_block_size: int | None = None,
 ) -> tuple[I64, I64, int, int]:
     """The pairs of one rule (``left < right``), with the blocks and pairs skipped for size."""
     records, codes = rule_rows(columns, rule, n)
+    cap = block_cap(columns, rule, max_block_size, max_name_block_size)
     left, right, skipped, skipped_pairs = block_pairs(
-        records, codes, new_from=new_from, max_block_size=max_block_size
+        records, codes, new_from=new_from, max_block_size=cap
     )
     if dataset is not None:
         across = dataset[left] != dataset[right]
@@ -229,15 +272,23 @@ def candidate_pairs_from(
     dataset: I32 | None = None,
     new_from: int = 0,
     max_block_size: int = 5_000,
+    max_name_block_size: int | None = None,
+    rule_samples: int | None = None,
+    seed: int = 0,
 ) -> Candidates:
     """The union of the pairs of every rule, over encoded columns of ``n`` records. With
     ``dataset`` (a code per record) only pairs across datasets; with ``new_from`` only pairs
-    with at least one record at or after that index (new records against existing ones)."""
+    with at least one record at or after that index (new records against existing ones). With
+    ``rule_samples``, each rule's pairs are kept too (``Candidates.rule_keys``): all of them,
+    or that many drawn without replacement (``seed``; one draw per rule that has more, in rule
+    order, skipping rules with none)."""
     if not rules:
         raise ResolutionError("blocking needs at least one rule")
     found: list[I64] = []
     rule_of: list[NDArray[np.int16]] = []
     stats: list[tuple[str, int, int, int]] = []
+    kept: list[I64] = []
+    rng = np.random.default_rng(seed)
     for i, rule in enumerate(rules):
         left, right, skipped, skipped_pairs = rule_pairs(
             columns,
@@ -246,8 +297,15 @@ def candidate_pairs_from(
             dataset=dataset,
             new_from=new_from,
             max_block_size=max_block_size,
+            max_name_block_size=max_name_block_size,
         )
         found.append(left * np.int64(n) + right)
+        if rule_samples is not None:
+            if left.size > rule_samples:
+                pick = rng.choice(left.size, rule_samples, replace=False)
+                kept.append(found[-1][pick])
+            else:
+                kept.append(found[-1])
         rule_of.append(np.full(left.size, i, dtype=np.int16))
         stats.append((rule.label, int(left.size), skipped, skipped_pairs))
     keys = np.concatenate(found)
@@ -260,6 +318,7 @@ def candidate_pairs_from(
         possible_pairs=possible,
         reduction_ratio=1.0 - pair_keys.size / possible if possible else 0.0,
         max_block_size=max_block_size,
+        max_name_block_size=max_name_block_size,
         rules=[
             RuleStats(
                 rule=label,
@@ -272,7 +331,11 @@ def candidate_pairs_from(
         ],
     )
     return Candidates(
-        (pair_keys // n).astype(np.int32), (pair_keys % n).astype(np.int32), first_rule, summary
+        (pair_keys // n).astype(np.int32),
+        (pair_keys % n).astype(np.int32),
+        first_rule,
+        summary,
+        tuple(kept) if rule_samples is not None else None,
     )
 
 

@@ -242,6 +242,9 @@ def link(table: RecordTable, settings: LinkSettings | None = None) -> LinkResult
         n=prepared.n,
         dataset=prepared.dataset,
         max_block_size=settings.max_block_size,
+        max_name_block_size=settings.max_name_block_size,
+        rule_samples=settings.em_max_pairs,
+        seed=settings.seed,
     )
     lap("blocking")
     levels, tf_codes = compare_pairs(prepared, specs, candidates.left, candidates.right)
@@ -298,20 +301,26 @@ def _sessions(
     keys = candidates.left.astype(np.int64) * n + candidates.right
     rng = np.random.default_rng(settings.seed)
     sessions = []
-    for rule in rules:
-        left, right, _, _ = rule_pairs(
-            prepared.columns,
-            rule,
-            n=prepared.n,
-            dataset=prepared.dataset,
-            max_block_size=settings.max_block_size,
-        )
-        if left.size == 0:
+    for at, rule in enumerate(rules):
+        if candidates.rule_keys is not None:
+            # Kept by blocking, drawn as below: the same pairs without blocking again.
+            rule_keys = candidates.rule_keys[at]
+        else:
+            left, right, _, _ = rule_pairs(
+                prepared.columns,
+                rule,
+                n=prepared.n,
+                dataset=prepared.dataset,
+                max_block_size=settings.max_block_size,
+                max_name_block_size=settings.max_name_block_size,
+            )
+            if left.size > settings.em_max_pairs:
+                pick = rng.choice(left.size, settings.em_max_pairs, replace=False)
+                left, right = left[pick], right[pick]
+            rule_keys = left * n + right
+        if rule_keys.size == 0:
             continue
-        if left.size > settings.em_max_pairs:
-            pick = rng.choice(left.size, settings.em_max_pairs, replace=False)
-            left, right = left[pick], right[pick]
-        rows = np.searchsorted(keys, left * n + right)
+        rows = np.searchsorted(keys, rule_keys)
         blocked = rule_columns(rule)
         free = np.array([s.column not in blocked for s in specs], dtype=bool)
         # A rule on one member of a dependent group pairs a household's members, who agree on
@@ -438,6 +447,7 @@ def _model(
         u_sample_pairs=u_pairs,
         blocking_rules=list(rules),
         max_block_size=settings.max_block_size,
+        max_name_block_size=settings.max_name_block_size,
         hub_limits=settings.hub_limits,
         region=settings.region,
     )
@@ -510,4 +520,5 @@ def candidate_pairs(
         dataset=prepared.dataset,
         new_from=new_from,
         max_block_size=settings.max_block_size,
+        max_name_block_size=settings.max_name_block_size,
     )

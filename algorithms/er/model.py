@@ -133,6 +133,7 @@ class MatchModel(_Model):
     u_sample_pairs: int
     blocking_rules: list[BlockingRule]
     max_block_size: int
+    max_name_block_size: int | None = None
     hub_limits: dict[ColumnKind, int]
     region: str
     dependent_groups: list[list[str]] = Field(

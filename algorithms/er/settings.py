@@ -64,6 +64,12 @@ class LinkSettings(BaseModel):
     max_block_size: int = Field(
         default=5_000, ge=2, description="blocks larger than this are skipped, and counted"
     )
+    max_name_block_size: int | None = Field(
+        default=100,
+        ge=2,
+        description="the cap for rules on names alone (blocking's module docstring); None: "
+        "max_block_size",
+    )
     u_sample_pairs: int = Field(
         default=200_000, ge=1_000, description="random pairs that estimate u"
     )

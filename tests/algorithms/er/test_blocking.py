@@ -120,3 +120,21 @@ def test_bad_keys_are_refused() -> None:
         candidate_pairs_from(columns, [BlockingRule(keys=("sur.year",))], n=5)
     with pytest.raises(ResolutionError, match="at least one rule"):
         candidate_pairs_from(columns, [], n=5)
+
+
+def test_rules_on_names_alone_have_their_own_cap() -> None:
+    table = RecordTable(
+        ids=[str(i) for i in range(6)],
+        columns={
+            "sur": Column(ColumnKind.SURNAME, ["Smith"] * 4 + ["Jones"] * 2),
+            "pc": Column(ColumnKind.POSTCODE, ["AB1 2CD"] * 6),
+        },
+    )
+    columns = encode_table(table)
+    names, place = BlockingRule(keys=("sur",)), BlockingRule(keys=("pc",))
+    found = candidate_pairs_from(columns, [names, place], n=6, max_name_block_size=3)
+    assert found.stats.rules[0].pairs == 1  # the four Smiths' block is skipped, Jones kept
+    assert found.stats.rules[0].skipped_blocks == 1
+    assert found.stats.rules[1].pairs == 15  # the postcode is not a name: the general cap
+    assert found.stats.max_name_block_size == 3
+    assert candidate_pairs_from(columns, [names], n=6).stats.rules[0].pairs == 7

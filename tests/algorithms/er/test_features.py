@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import phonenumbers
 
 from algorithms.er.features import encode_column
 from algorithms.er.table import Cell, Column, ColumnKind
@@ -34,6 +35,16 @@ def test_phones_read_as_e164_whatever_the_notation() -> None:
     got = _encode(ColumnKind.PHONE, ["07700 900123", "+44 (0)7700 900123", "0044 7700 900123"])
     assert got == [["+447700900123"]] * 3
     assert _encode(ColumnKind.PHONE, ["00000000"]) == [[]]
+
+
+def test_gb_numbers_already_in_e164_skip_parsing_with_the_same_result() -> None:
+    numbers = ["+447700900123", "+442079460000", "+441632960001", "+4407700900123"]
+    numbers += ["+441800201234567", "+4418002012345"]
+    parsed = [
+        phonenumbers.format_number(phonenumbers.parse(n, "GB"), phonenumbers.PhoneNumberFormat.E164)
+        for n in numbers
+    ]
+    assert _encode(ColumnKind.PHONE, list(numbers)) == [[p] for p in parsed]
 
 
 def test_placeholders_are_missing_not_values() -> None:
