@@ -410,8 +410,13 @@ def _incremental(
 
 
 def _settings(model: MatchModel) -> LinkSettings:
+    # Every blocking setting the model was trained with: incremental blocking must find the
+    # candidates a full run would.
     return LinkSettings(
-        max_block_size=model.max_block_size, hub_limits=model.hub_limits, region=model.region
+        max_block_size=model.max_block_size,
+        max_name_block_size=model.max_name_block_size,
+        hub_limits=model.hub_limits,
+        region=model.region,
     )
 
 
