@@ -10,7 +10,11 @@ Modules, each one concept:
   raw-row hash.
 - ``grading``: 3x5x2 and 5x5x5 intelligence grading, handling codes, ``Sensitivity``.
 - ``provenance``: where a record came from.
-- ``records``: one model per source record kind (``:Record:<Kind>`` nodes).
+- ``records``: every source record kind (``:Record:<Kind>`` nodes), ``RECORD_TYPES`` and
+  ``AnyRecord``; the models live in ``record`` (the base) and ``records_people``,
+  ``records_companies``, ``records_travel``, ``records_phones``, ``records_intel``.
+- ``countries``: ISO 3166 country codes (alpha-2 and alpha-3), a fixed table.
+- ``audit``: the read audit's entries and their hash chain.
 - ``entities``: the resolved entities (``Person``, ``Company``, ``Phone``...).
 - ``edges``: relationships, each with the records that assert it.
 - ``resolution``: entity-resolution bookkeeping: analysts' match decisions and resolution runs.
