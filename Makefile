@@ -31,6 +31,8 @@ run: venv
 	@echo "The embedded store is running with the demo region loaded. Try:"
 	@echo "  $(BIN)/clew query 'MATCH (r:Record) RETURN labels(r)[1] AS kind, count(r) AS n ORDER BY n DESC'"
 	@echo "  $(BIN)/clew query 'MATCH (r:IntelReportRecord) WHERE \"CSAE\" IN r.tags RETURN r.report_ref, r.text LIMIT 3'"
+	@echo "  $(BIN)/clew query 'MATCH (p:Person)<-[:RESOLVES_TO]-(r:Record) RETURN p.id, p.name, count(r) AS records ORDER BY records DESC LIMIT 5'"
+	@echo "  $(BIN)/clew resolve explain PERSON_ID    (why those records are one person)"
 	@echo "  $(BIN)/clew db status        $(BIN)/clew db stop"
 
 # The whole suite as CI runs it: lint, strict types, tests (warnings are errors).

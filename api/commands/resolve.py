@@ -173,6 +173,16 @@ def print_explanation(e: EntityExplanation) -> None:
                 c.label,
                 f"{c.weight + c.tf_adjustment:+.2f}",
             )
+        # The rows below make the column add up to the pair's score: a household's shared
+        # surname, address, postcode and phone count once, and the prior is what any pair of
+        # mentions starts from.
+        best = m.best
+        if best.dependence_adjustment:
+            table.add_row(
+                "counted once", "", "", "dependent group", f"{best.dependence_adjustment:+.2f}"
+            )
+        table.add_row("prior", "", "", "", f"{best.prior_weight:+.2f}")
+        table.add_row("total", "", "", f"p={best.probability:.3f}", f"{best.total_weight:+.2f}")
         out.print(table)
 
 
