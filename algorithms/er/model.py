@@ -161,13 +161,33 @@ class MatchModel(_Model):
 
 def weights(model: MatchModel, levels: NDArray[np.int8], tf: NDArray[np.float32]) -> F64:
     """Total match weight per pair from its levels (pairs x comparisons, -1 = null) and its
-    term-frequency adjustments."""
-    parts = np.empty(levels.shape, dtype=np.float64)
-    for c, params in enumerate(model.comparisons):
-        table = np.append(params.level_weights(), 0.0)  # level -1 reads the appended 0
-        parts[:, c] = table[levels[:, c]]
-    parts += tf
-    return model.prior_weight + combine(parts, model.group_indices)
+    term-frequency adjustments: the prior plus ``combine`` of the comparisons' weights."""
+    # Column by column on flat arrays, summed in the order ``combine`` sums: on tens of
+    # millions of pairs a pairs x comparisons float matrix costs more in memory traffic than
+    # the arithmetic does.
+    groups = model.group_indices
+    grouped = {c for g in groups for c in g}
+
+    def part(c: int) -> F64:
+        table = np.append(model.comparisons[c].level_weights(), 0.0)  # level -1 reads the 0
+        w: F64 = table[levels[:, c]]
+        w += tf[:, c]
+        return w
+
+    total = np.zeros(levels.shape[0], dtype=np.float64)
+    for c in range(len(model.comparisons)):
+        if c not in grouped:
+            total += part(c)
+    for group in groups:
+        high = np.zeros(levels.shape[0], dtype=np.float64)
+        low = np.zeros(levels.shape[0], dtype=np.float64)
+        for c in group:
+            w = part(c)
+            np.maximum(high, w, out=high)
+            np.minimum(low, w, out=low)
+        high += low
+        total += high
+    return model.prior_weight + total
 
 
 def combine(parts: F64, groups: Sequence[Sequence[int]]) -> F64:
@@ -198,15 +218,13 @@ def tf_adjustment(
 ) -> NDArray[np.float32]:
     """``log2(u_exact / f)`` for pairs agreeing exactly on a value of frequency ``f``;
     0 elsewhere."""
-    out = np.zeros(tf_code.shape, dtype=np.float32)
-    if not params.term_frequencies:
-        return out
-    at = tf_code >= 0
-    if not at.any():
-        return out
-    freq = params.frequencies(e)
+    if not params.term_frequencies or tf_code.size == 0 or tf_code.max() < 0:
+        return np.zeros(tf_code.shape, dtype=np.float32)
     u_exact = params.levels[-1].u
-    out[at] = np.log2(u_exact / freq[tf_code[at]]).astype(np.float32)
+    # One adjustment per value, then a gather (code -1 reads the appended 0): cheaper than
+    # masking tens of millions of pairs.
+    table = np.log2(u_exact / params.frequencies(e)).astype(np.float32)
+    out: NDArray[np.float32] = np.append(table, np.float32(0.0))[tf_code]
     return out
 
 
