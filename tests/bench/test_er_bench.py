@@ -3,31 +3,16 @@ reports."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import Any, cast
 
 import numpy as np
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "er.py"
+from tests.bench.support import load_script
 
-
-def _load() -> ModuleType:
-    # bench/ is a folder of scripts, not a package: load the script by its path.
-    spec = importlib.util.spec_from_file_location("clew_bench_er", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load()
+bench = load_script("er")
 Rows = Sequence[dict[str, str]]
 run_clew = cast(Callable[[str, Rows], dict[str, Any]], bench.run_clew)
 pair_scores = cast(Callable[..., Any], bench.pair_scores)

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import ModuleType
 from typing import cast
 
-SCRIPT = Path(__file__).resolve().parents[2] / "bench" / "load.py"
+from tests.bench.support import load_script
 
-
-def _load() -> ModuleType:
-    # bench/ is a folder of scripts, not a package: load the script by its path.
-    spec = importlib.util.spec_from_file_location("clew_bench_load", SCRIPT)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load()
+bench = load_script("load")
 main = cast(Callable[[Sequence[str] | None], int], bench.main)
 START = cast(str, bench.START)
 END = cast(str, bench.END)
