@@ -52,17 +52,12 @@ import contextlib
 import cProfile
 import gc
 import json
-import os
-import platform
 import pstats
-import re
 import shlex
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from importlib.metadata import PackageNotFoundError, version
@@ -90,8 +85,9 @@ from api.auth.tokens import TokenVerifier, build_verifier, caller_from_headers, 
 from api.graphql.schema import Query, build_schema
 from api.http.app import create_app, limits_of
 from api.settings import Settings
+from bench import common
+from bench.common import embedded_server, load_average, platform_facts
 from graph.audit_log import AuditLog
-from graph.embedded import EmbeddedServer
 from schema.audit import GENESIS_HASH, AuditEntry, AuditEvent
 from schema.errors import AuthError
 from schema.grading import Sensitivity
@@ -412,18 +408,9 @@ def _spread(values: list[float], fmt: str = "{:.2f}") -> str:
 
 
 def machine_facts() -> dict[str, str]:
-    cpu = "unknown CPU"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     return {
-        "cpus": f"{len(os.sched_getaffinity(0))} usable of {os.cpu_count()} ({cpu})",
-        "os": f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(),
-        "load": load,
+        **platform_facts(),
+        "load": load_average(),
         "packages": f"strawberry-graphql {_version('strawberry-graphql')}, graphql-core "
         f"{graphql.__version__}, Starlette {starlette.__version__}, PyJWT {_version('PyJWT')}",
     }
@@ -515,32 +502,10 @@ def render(r: Report) -> str:
 
 def write_section(path: Path, section: str) -> None:
     """Replace the api section of ``path`` (created with its header when missing)."""
-    text = path.read_text(encoding="utf-8") if path.exists() else HEADER
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END) + r"\n?", re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    common.write_section(path, section, start=START, end=END, header=HEADER)
 
 
 # -- entry point --------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def embedded_server() -> Iterator[EmbeddedServer]:
-    """A private server in a fresh short directory under /tmp, stopped and removed at the end."""
-    root = Path(tempfile.mkdtemp(prefix="clew-bench-api-", dir="/tmp"))
-    server = EmbeddedServer(root / "data")
-    try:
-        server.start()
-        yield server
-    finally:
-        try:
-            server.stop()
-        finally:
-            shutil.rmtree(root, ignore_errors=True)
 
 
 @contextlib.asynccontextmanager
@@ -647,7 +612,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(message, file=sys.stderr, flush=True)
 
     began = time.perf_counter()
-    with embedded_server() as server:
+    with embedded_server("clew-bench-api-") as server:
         settings = Settings(data_dir=server.paths.root, graph_name="bench_api")
         samples, profile = asyncio.run(run(settings, args, log))
     report = Report(

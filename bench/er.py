@@ -34,8 +34,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import re
 import shlex
 import statistics
 import subprocess
@@ -52,6 +50,8 @@ if __package__ in (None, ""):
     # Run as a script: the helpers beside it are imported as ``bench.*`` from the repository.
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench import common
+from bench.common import platform_facts, status_kib
 from bench.er_febrl import febrl_dir, load, run_clew
 from bench.er_region import (
     HELD_OUT,
@@ -93,13 +93,8 @@ TARGET_SECONDS: Final = 3.0
 
 
 def _rss_mib(field_name: str) -> float | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field_name + ":"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
+    kib = status_kib(field_name)
+    return None if kib is None else kib / 1024
 
 
 def measure_here(side: str, dataset: str, limit: int | None) -> dict[str, Any]:
@@ -262,19 +257,9 @@ def _version(package: str) -> str:
 
 
 def machine_facts() -> dict[str, str]:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
     packages = ("numpy", "rapidfuzz", "jellyfish", "splink", "duckdb", "pandas")
     return {
-        "cpus": f"{len(os.sched_getaffinity(0))} usable of {os.cpu_count()} ({cpu})",
-        "os": f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(),
+        **platform_facts(),
         "packages": ", ".join(f"{p} {_version(p)}" for p in packages),
     }
 
@@ -341,13 +326,7 @@ def render(cases: Sequence[Case], command: str, repeats: int, seconds: float) ->
 def write_section(path: Path, section: str, start: str = START, end: str = END) -> None:
     """Replace the section between ``start`` and ``end`` of ``path`` (appended, or created with
     its header, if absent)."""
-    text = path.read_text(encoding="utf-8") if path.exists() else HEADER
-    pattern = re.compile(re.escape(start) + r".*?" + re.escape(end) + r"\n?", re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
+    common.write_section(path, section, start=start, end=end, header=HEADER)
 
 
 # -- entry point ---------------------------------------------------------------------------------

@@ -46,16 +46,12 @@ import cProfile
 import gc
 import json
 import os
-import platform
 import pstats
-import re
 import resource
 import shlex
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import tracemalloc
 import uuid
@@ -68,6 +64,18 @@ from typing import Any, Final
 from falkordb import FalkorDB
 from falkordb.query_result import QueryResult
 
+if __package__ in (None, ""):
+    # Run as a script: the shared helpers are imported as ``bench.common`` from the repository.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import common
+from bench.common import (
+    embedded_server,
+    filesystem_of,
+    load_average,
+    platform_facts,
+    status_kib,
+)
 from graph.embedded import EmbeddedServer
 from graph.falkor import WAITAOF_TIMEOUT_MS, FalkorStore
 from graph.params import encode_params
@@ -373,13 +381,9 @@ def _loader_process(data_dir: Path, graph: str, region: Path) -> int:
 
 
 def _hwm_kib() -> int:
-    """This process's peak RSS in KiB: ``VmHWM``, which (unlike ``ru_maxrss``, which Linux
-    carries over from the parent across ``fork`` and ``exec``) is this program's own."""
-    with contextlib.suppress(OSError, ValueError):
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    """This process's peak RSS in KiB (``VmHWM``; ``ru_maxrss`` where /proc has none)."""
+    hwm = status_kib("VmHWM")
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) if hwm is None else hwm
 
 
 def traced_peak(bench: Bench, region: Path) -> tuple[int, float]:
@@ -535,35 +539,14 @@ def _where(key: tuple[str, int, str]) -> str:
 def machine_facts(bench: Bench) -> dict[str, str]:
     info = bench.admin.info("server")
     memory = bench.admin.info("memory")
-    cpu = "unknown CPU"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    fs = "unknown filesystem"
-    with contextlib.suppress(OSError):
-        root = bench.server.paths.root
-        best = ""
-        for line in Path("/proc/mounts").read_text().splitlines():
-            dev, mnt, kind = line.split()[:3]
-            if str(root).startswith(mnt) and len(mnt) >= len(best):
-                best, fs = mnt, f"{kind} ({dev} on {mnt})"
-    pid = bench.server.status().pid
-    hwm = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                hwm = f"{int(line.split()[1]) / 1024:.0f} MiB"
+    hwm = status_kib("VmHWM", pid=bench.server.status().pid or 0)
     return {
-        "cpus": f"{len(os.sched_getaffinity(0))} usable of {os.cpu_count()} ({cpu})",
-        "os": f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(),
+        **platform_facts(),
         "server": f"FalkorDB on Redis {info.get('redis_version')}",
-        "data_dir": f"{bench.server.paths.root} on {fs}",
+        "data_dir": f"{bench.server.paths.root} on {filesystem_of(bench.server.paths.root)}",
         "used_memory_peak": str(memory.get("used_memory_peak_human")),
-        "server_hwm": hwm,
-        "load": ", ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "server_hwm": "unknown" if hwm is None else f"{hwm / 1024:.0f} MiB",
+        "load": load_average(),
     }
 
 
@@ -691,14 +674,7 @@ def render(r: Report) -> str:
 
 def write_section(path: Path, section: str) -> None:
     """Replace the load section of ``path`` (appended, or created with its header, if absent)."""
-    text = path.read_text(encoding="utf-8") if path.exists() else HEADER
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END) + r"\n?", re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    common.write_section(path, section, start=START, end=END, header=HEADER)
 
 
 # -- entry point -------------------------------------------------------------------------------
@@ -706,18 +682,9 @@ def write_section(path: Path, section: str) -> None:
 
 @contextlib.contextmanager
 def workspace() -> Iterator[tuple[EmbeddedServer, Path]]:
-    """A private server and a region directory in a fresh short directory under /tmp, stopped
-    and removed at the end."""
-    root = Path(tempfile.mkdtemp(prefix="clew-load-", dir="/tmp"))
-    server = EmbeddedServer(root / "data")
-    try:
-        server.start()
-        yield server, root / "region"
-    finally:
-        try:
-            server.stop()
-        finally:
-            shutil.rmtree(root, ignore_errors=True)
+    """A private server and a region directory beside its data, removed at the end."""
+    with embedded_server("clew-load-") as server:
+        yield server, server.paths.root.parent / "region"
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -46,18 +46,14 @@ import contextlib
 import cProfile
 import gc
 import os
-import platform
 import pstats
 import random
-import re
 import shlex
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -66,6 +62,12 @@ from typing import Any, Final
 from falkordb import FalkorDB
 from falkordb.query_result import QueryResult
 
+if __package__ in (None, ""):
+    # Run as a script: the shared helpers are imported as ``bench.common`` from the repository.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import common
+from bench.common import embedded_server, filesystem_of, platform_facts, status_kib
 from graph import cypher
 from graph.embedded import EmbeddedServer
 from graph.falkor import WAITAOF_TIMEOUT_MS, FalkorStore
@@ -481,34 +483,13 @@ def machine_facts(bench: Bench) -> dict[str, str]:
         store.close()
     info = bench.admin.info("server")
     memory = bench.admin.info("memory")
-    cpu = "unknown CPU"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    fs = "unknown filesystem"
-    with contextlib.suppress(OSError):
-        root = bench.server.paths.root
-        best = ""
-        for line in Path("/proc/mounts").read_text().splitlines():
-            dev, mnt, kind = line.split()[:3]
-            if str(root).startswith(mnt) and len(mnt) >= len(best):
-                best, fs = mnt, f"{kind} ({dev} on {mnt})"
-    pid = bench.server.status().pid
-    hwm = "unknown"
-    with contextlib.suppress(OSError):
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                hwm = f"{int(line.split()[1]) / 1024:.0f} MiB"
+    hwm = status_kib("VmHWM", pid=bench.server.status().pid or 0)
     return {
-        "cpus": f"{len(os.sched_getaffinity(0))} usable of {os.cpu_count()} ({cpu})",
-        "os": f"{platform.system()} {platform.release()}",
-        "python": platform.python_version(),
+        **platform_facts(),
         "server": f"FalkorDB {health.version} on Redis {info.get('redis_version')}",
-        "data_dir": f"{bench.server.paths.root} on {fs}",
+        "data_dir": f"{bench.server.paths.root} on {filesystem_of(bench.server.paths.root)}",
         "used_memory_peak": str(memory.get("used_memory_peak_human")),
-        "peak_rss": hwm,
+        "peak_rss": "unknown" if hwm is None else f"{hwm / 1024:.0f} MiB",
         "fsync": fsync_latency(bench.server.paths.db_dir),
     }
 
@@ -627,32 +608,10 @@ def render(r: Report) -> str:
 
 def write_section(path: Path, section: str) -> None:
     """Replace the store_write section of ``path`` (created with its header when missing)."""
-    text = path.read_text(encoding="utf-8") if path.exists() else HEADER
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END) + r"\n?", re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section, text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    common.write_section(path, section, start=START, end=END, header=HEADER)
 
 
 # -- entry point -------------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def embedded_server() -> Iterator[EmbeddedServer]:
-    """A private server in a fresh short directory under /tmp, stopped and removed at the end."""
-    root = Path(tempfile.mkdtemp(prefix="clew-bench-", dir="/tmp"))
-    server = EmbeddedServer(root / "data")
-    try:
-        server.start()
-        yield server
-    finally:
-        try:
-            server.stop()
-        finally:
-            shutil.rmtree(root, ignore_errors=True)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -693,7 +652,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     data = make_dataset(args.rows)
     encode_s = time_encoding(data)
     profile: Profile | None = None
-    with embedded_server() as server:
+    with embedded_server("clew-bench-") as server:
         bench = Bench(server, data)
         bench.admin.config_set("auto-aof-rewrite-percentage", 0)
         gc.collect()
