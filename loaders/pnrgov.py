@@ -50,7 +50,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -59,7 +58,6 @@ from loaders.edifact import Message, Segment
 from loaders.edifact_dates import expand_year
 from loaders.openflights import ZoneLookup
 from loaders.paxlst import (
-    Document,
     InvalidMessage,
     Leg,
     Traveller,
@@ -69,6 +67,7 @@ from loaders.paxlst import (
     reference_year,
     travel_address,
 )
+from loaders.pnrgov_bookings import Booking, Doca, Docs, Pax, settle
 from loaders.reading import LoadContext, ReadResult
 from schema.records import AddressPurpose, BookingContact, PassengerRecord, TravelAddress
 
@@ -125,58 +124,6 @@ def _email(text: str) -> str:
     return value
 
 
-@dataclass(slots=True)
-class _Docs:
-    kind: str | None
-    issuer: str | None
-    number: str | None
-    nationality: str | None
-    dob: date | None
-    gender: str | None
-    infant: bool
-    expiry: date | None
-    surname: str | None
-    forenames: str | None
-    where: str
-
-
-@dataclass(slots=True)
-class _Doca:
-    """A traveller's address from an SSR DOCA, until its traveller is known."""
-
-    address: TravelAddress
-    group_pax: _Pax | None
-    ref: str
-    infant: bool
-    where: str
-
-
-@dataclass(slots=True)
-class _Pax:
-    person: Traveller
-    ref: str
-    booked_surname: str
-    with_infant: bool = False
-    named_by_document: bool = False
-
-
-@dataclass(slots=True)
-class _Booking:
-    line: int
-    locator: str | None = None
-    travellers: list[_Pax] = field(default_factory=list)
-    legs: list[Leg] = field(default_factory=list)
-    docs: list[tuple[_Docs, _Pax | None, str]] = field(default_factory=list)
-    infants: list[tuple[str, str | None, date | None, str, str]] = field(default_factory=list)
-    booked: dict[tuple[int, int], str] = field(default_factory=dict)
-    taken: dict[tuple[int, int], str] = field(default_factory=dict)
-    contacts: list[dict[str, Any]] = field(default_factory=list)
-    docas: list[_Doca] = field(default_factory=list)
-
-    def by_ref(self, ref: str) -> _Pax | None:
-        return next((p for p in self.travellers if ref and p.ref == ref), None)
-
-
 class _Reading:
     """The state of reading one PNRGOV message, segment by segment."""
 
@@ -184,10 +131,10 @@ class _Reading:
         self.year = latest_year
         self.flight: Leg | None = None
         self.pnr_count: int | None = None
-        self.bookings: list[_Booking] = []
+        self.bookings: list[Booking] = []
         self.mode = "header"
-        self.pax: _Pax | None = None
-        self.checkin: _Pax | None = None
+        self.pax: Pax | None = None
+        self.checkin: Pax | None = None
         self.codeshare: Leg | None = None
         self.warnings: list[str] = []
         self.handlers: dict[str, Callable[[Segment], None]] = {
@@ -208,7 +155,7 @@ class _Reading:
         }
 
     @property
-    def booking(self) -> _Booking:
+    def booking(self) -> Booking:
         return self.bookings[-1]
 
     def read(self, seg: Segment) -> None:
@@ -219,7 +166,7 @@ class _Reading:
             elif tag == "EQN" and seg.value(0).isdigit():
                 self.pnr_count = int(seg.value(0))
         if tag == "SRC":
-            self.bookings.append(_Booking(seg.line))
+            self.bookings.append(Booking(seg.line))
             self.mode, self.pax = "pnr", None
             return
         if mode in ("header", "text"):
@@ -253,7 +200,7 @@ class _Reading:
             person = Traveller(
                 seg.where(), surname, _given(seg.value(i, 0)), infant=kind.startswith("IN")
             )
-            pax = _Pax(person, seg.value(i, 2), surname, with_infant=seg.value(i, 3) == "1")
+            pax = Pax(person, seg.value(i, 2), surname, with_infant=seg.value(i, 3) == "1")
             self.booking.travellers.append(pax)
             self.pax = self.pax or pax
         self.mode = "traveller"
@@ -344,7 +291,7 @@ class _Reading:
 
     def contact(
         self,
-        owner: _Pax | None,
+        owner: Pax | None,
         *,
         where: str,
         name: str | None = None,
@@ -374,7 +321,7 @@ class _Reading:
             return
         (owner.person.contacts if owner is not None else self.booking.contacts).append(values)
 
-    def docs(self, seg: Segment, text: str) -> _Docs:
+    def docs(self, seg: Segment, text: str) -> Docs:
         parts = [p.strip() for p in text.removeprefix("/").split("/")]
         parts += [""] * (10 - len(parts))
         kind, issuer, number, nationality, born, gender, expires, surname, given, middle = parts[
@@ -386,7 +333,7 @@ class _Reading:
                 f"{seg.where()}: SSR DOCS {text!r} is not /type/issuer/number/nationality/"
                 "birth date/gender/expiry/surname/given names"
             )
-        return _Docs(
+        return Docs(
             kind=kind or None,
             issuer=issuer or None,
             number=number or None,
@@ -400,7 +347,7 @@ class _Reading:
             where=seg.where(),
         )
 
-    def doca(self, seg: Segment, text: str, group_pax: _Pax | None, ref: str) -> None:
+    def doca(self, seg: Segment, text: str, group_pax: Pax | None, ref: str) -> None:
         """``/R|D/country/street/city/region/postcode[/I]``: the traveller's (or, with "I",
         their infant's) residence or destination."""
         parts = [p.strip() for p in text.removeprefix("/").split("/")]
@@ -418,7 +365,7 @@ class _Reading:
         )
         if address is not None:
             infant_flag = infant.upper() == "I"
-            self.booking.docas.append(_Doca(address, group_pax, ref, infant_flag, seg.where()))
+            self.booking.docas.append(Doca(address, group_pax, ref, infant_flag, seg.where()))
 
     # group 5 to 7: the itinerary and check-in --------------------------------------------------
 
@@ -524,77 +471,6 @@ class _Reading:
         self.mode = "text"
 
 
-def _match(pax: list[_Pax], surname: str | None, forenames: str | None) -> _Pax | None:
-    def squeeze(text: str | None) -> str:
-        return "".join((text or "").split()).upper()
-
-    first = (forenames or "").split()[:1]
-    for p in pax:
-        if squeeze(p.booked_surname) == squeeze(surname) and (
-            not first or (p.person.forenames or "").split()[:1] == first
-        ):
-            return p
-    return pax[0] if len(pax) == 1 else None
-
-
-def _apply(docs: _Docs, pax: _Pax, warnings: list[str]) -> None:
-    person = pax.person
-    if docs.number or docs.kind:
-        person.documents.append(Document(docs.kind, docs.number, docs.issuer, docs.expiry))
-    person.dob = person.dob or docs.dob
-    person.gender = person.gender or docs.gender
-    person.nationality = person.nationality or docs.nationality
-    person.infant = person.infant or docs.infant
-    # The first document names the traveller, unless a later one agrees with the booking
-    # better (one sample's DOCS has "BEL T" for "BELT").
-    agrees = docs.surname == pax.booked_surname and person.surname != pax.booked_surname
-    if docs.surname and (not pax.named_by_document or agrees):
-        if "".join(docs.surname.split()) != "".join(pax.booked_surname.split()):
-            warnings.append(
-                f"{docs.where}: booked as {pax.booked_surname}, document names "
-                f"{docs.surname}: the document's name is recorded"
-            )
-        person.surname, person.forenames = docs.surname, docs.forenames
-        pax.named_by_document = True
-
-
-def _settle(booking: _Booking, warnings: list[str]) -> None:
-    """Give each DOCS and SSR INFT to its traveller, once all travellers are known."""
-    infants = [p for p in booking.travellers if p.person.infant]
-    for surname, given, dob, _adult, where in booking.infants:
-        infant = _match(infants, surname, given) if infants else None
-        if infant is None:
-            person = Traveller(where, surname, given, dob=dob, infant=True)
-            infant = _Pax(person, "", surname)
-            booking.travellers.append(infant)
-            infants.append(infant)
-            warnings.append(f"{where}: infant {surname}/{given} is named only in an SSR INFT")
-        infant.person.dob = infant.person.dob or dob
-    adults = [p for p in booking.travellers if not p.person.infant]
-    for docs, group_pax, ref in booking.docs:
-        owner = booking.by_ref(ref) or group_pax or _match(adults, docs.surname, docs.forenames)
-        if docs.infant and (owner is None or not owner.person.infant):
-            owner = _match(infants, docs.surname, docs.forenames) if infants else None
-        if owner is None:
-            warnings.append(f"{docs.where}: document of {docs.surname} matches no traveller")
-            continue
-        _apply(docs, owner, warnings)
-    for doca in booking.docas:
-        owner = booking.by_ref(doca.ref) or doca.group_pax
-        if owner is None and len(adults) == 1:
-            owner = adults[0]
-        if doca.infant:
-            # The SSR names the adult, not which infant: known only when the booking has one.
-            owner = infants[0] if len(infants) == 1 else None
-        if owner is None:
-            warnings.append(f"{doca.where}: address matches no traveller: not recorded")
-            continue
-        owner.person.addresses.append(doca.address)
-    for pax in adults:
-        if pax.with_infant and not infants:
-            warnings.append(f"{pax.person.name} travels with an infant the PNR does not name")
-
-
 def parse_pnrgov(
     message: Message, context: LoadContext, zones: ZoneLookup
 ) -> tuple[tuple[PassengerRecord, ...], list[str]]:
@@ -622,7 +498,7 @@ def parse_pnrgov(
             raise InvalidMessage(f"the PNR at line {booking.line} (SRC) has no RCI locator")
         if not booking.travellers:
             raise InvalidMessage(f"PNR {booking.locator} (line {booking.line}) has no TIF")
-        _settle(booking, warnings)
+        settle(booking, warnings)
         legs = booking.legs or ([reading.flight] if reading.flight else [])
         for pax in booking.travellers:
             person = pax.person
