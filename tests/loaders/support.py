@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.reading import ReadResult
+from loaders.reading import LoadContext, Parsed, Reader, ReadResult, Rejected
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 """../shared/data beside the checkout: real public samples, never copied into the repository."""
@@ -24,3 +24,14 @@ def accounted(path: Path, results: Iterable[ReadResult]) -> None:
     assert len(seen) == len(set(seen))
     rest = [n for n in range(1, len(lines) + 1) if n not in set(seen)]
     assert all(lines[n - 1].strip(b" \t\r[],") == b"" for n in rest), rest
+
+
+def read_by_line(
+    reader: Reader, path: Path, context: LoadContext
+) -> tuple[dict[int, Parsed], dict[int, Rejected]]:
+    """A file's results by line: those parsed and those rejected (nothing else)."""
+    results: list[ReadResult] = list(reader.read(path, context))
+    parsed = {r.row.line: r for r in results if isinstance(r, Parsed)}
+    rejected = {r.row.line: r for r in results if isinstance(r, Rejected)}
+    assert len(parsed) + len(rejected) == len(results)
+    return parsed, rejected

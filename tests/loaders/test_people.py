@@ -8,9 +8,10 @@ import pytest
 from loaders.column_mapping import ColumnMapping, ColumnMappingError, HeaderError
 from loaders.normalise import DateOrder
 from loaders.people import MissingEpisodeReader, PeopleReader
-from loaders.reading import LoadContext, Parsed, Reader, ReadResult, Rejected
+from loaders.reading import LoadContext, Parsed, Reader, Rejected
 from schema.base import Gender, PartialDate
 from schema.records import MissingEpisodeRecord, PersonRecord
+from tests.loaders.support import read_by_line
 
 CONTEXT = LoadContext(source="pnc", load_batch="b1", loaded_at=datetime(2026, 1, 1, tzinfo=UTC))
 
@@ -21,11 +22,7 @@ PEOPLE_HEADER = (
 
 
 def read(reader: Reader, path: Path) -> tuple[dict[int, Parsed], dict[int, Rejected]]:
-    results: list[ReadResult] = list(reader.read(path, CONTEXT))
-    parsed = {r.row.line: r for r in results if isinstance(r, Parsed)}
-    rejected = {r.row.line: r for r in results if isinstance(r, Rejected)}
-    assert len(parsed) + len(rejected) == len(results)
-    return parsed, rejected
+    return read_by_line(reader, path, CONTEXT)
 
 
 def person(result: Parsed) -> PersonRecord:

@@ -7,9 +7,9 @@ import pytest
 
 from loaders.column_mapping import ColumnMapping, HeaderError
 from loaders.phones import CallReader, SubscriberReader, copenhagen_number
-from loaders.reading import LoadContext, Parsed, Reader, ReadResult, Rejected
+from loaders.reading import LoadContext, Parsed, Reader, Rejected
 from schema.records import CallRecord, CallType, PhoneSubscriberRecord
-from tests.loaders.support import DATA
+from tests.loaders.support import DATA, read_by_line
 
 COPENHAGEN = DATA / "copenhagen_calls"
 
@@ -18,11 +18,7 @@ UNDATED = datetime(2013, 9, 1, tzinfo=UTC)
 
 
 def read(reader: Reader, path: Path) -> tuple[dict[int, Parsed], dict[int, Rejected]]:
-    results: list[ReadResult] = list(reader.read(path, CONTEXT))
-    parsed = {r.row.line: r for r in results if isinstance(r, Parsed)}
-    rejected = {r.row.line: r for r in results if isinstance(r, Rejected)}
-    assert len(parsed) + len(rejected) == len(results)
-    return parsed, rejected
+    return read_by_line(reader, path, CONTEXT)
 
 
 def call(result: Parsed) -> CallRecord:
