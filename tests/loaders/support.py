@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from loaders.reading import LoadContext, Parsed, Reader, ReadResult, Rejected
+from schema.records import PassengerRecord
 
 DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 """../shared/data beside the checkout: real public samples, never copied into the repository."""
@@ -35,3 +36,22 @@ def read_by_line(
     rejected = {r.row.line: r for r in results if isinstance(r, Rejected)}
     assert len(parsed) + len(rejected) == len(results)
     return parsed, rejected
+
+
+def passenger_records(results: Iterable[ReadResult]) -> list[PassengerRecord]:
+    """The passenger records of a reader's results, in order."""
+    return [
+        r
+        for item in results
+        if isinstance(item, Parsed)
+        for r in item.records
+        if isinstance(r, PassengerRecord)
+    ]
+
+
+def messages_accounted(path: Path, results: list[ReadResult]) -> None:
+    """Each EDIFACT message in the file is one result (its records, or its reject); the other
+    results are envelope warnings without records."""
+    messages = [r for r in results if r.row.text.startswith("UNH")]
+    assert len(messages) == path.read_bytes().count(b"UNH+")
+    assert all(isinstance(r, Parsed) and not r.records for r in results if r not in messages)

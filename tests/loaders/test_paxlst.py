@@ -8,7 +8,7 @@ from loaders.openflights import AirportTimezones
 from loaders.paxlst import PaxlstReader
 from loaders.reading import LoadContext, Parsed, ReadResult, Rejected
 from schema.records import PassengerRecord, TravelAddress
-from tests.loaders.support import DATA, needs_data
+from tests.loaders.support import DATA, messages_accounted, needs_data, passenger_records
 
 APIS = DATA / "gtas" / "apis_paxlst"
 
@@ -64,21 +64,11 @@ def read(path: Path, *, strict: bool = True) -> list[ReadResult]:
 
 
 def records(results: Iterable[ReadResult]) -> list[PassengerRecord]:
-    return [
-        r
-        for item in results
-        if isinstance(item, Parsed)
-        for r in item.records
-        if isinstance(r, PassengerRecord)
-    ]
+    return passenger_records(results)
 
 
 def accounted(path: Path, results: list[ReadResult]) -> None:
-    """Each message in the file is one result (its records, or its reject); the other results
-    are envelope warnings without records."""
-    messages = [r for r in results if r.row.text.startswith("UNH")]
-    assert len(messages) == path.read_bytes().count(b"UNH+")
-    assert all(isinstance(r, Parsed) and not r.records for r in results if r not in messages)
+    messages_accounted(path, results)
 
 
 def test_a_passenger_with_documents_contacts_and_seat(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from loaders.openflights import AirportTimezones
 from loaders.pnrgov import PnrgovReader
 from loaders.reading import LoadContext, Parsed, ReadResult, Rejected
 from schema.records import AddressPurpose, PassengerRecord, TravelAddress
-from tests.loaders.support import DATA, needs_data
+from tests.loaders.support import DATA, messages_accounted, needs_data, passenger_records
 
 PNRGOV = DATA / "gtas" / "pnrgov"
 
@@ -64,19 +64,11 @@ def read(path: Path, *, strict: bool = True) -> list[ReadResult]:
 
 
 def records(results: Iterable[ReadResult]) -> list[PassengerRecord]:
-    return [
-        r
-        for item in results
-        if isinstance(item, Parsed)
-        for r in item.records
-        if isinstance(r, PassengerRecord)
-    ]
+    return passenger_records(results)
 
 
 def accounted(path: Path, results: list[ReadResult]) -> None:
-    messages = [r for r in results if r.row.text.startswith("UNH")]
-    assert len(messages) == path.read_bytes().count(b"UNH+")
-    assert all(isinstance(r, Parsed) and not r.records for r in results if r not in messages)
+    messages_accounted(path, results)
 
 
 def test_a_booking_with_an_infant_two_legs_seats_and_contacts(tmp_path: Path) -> None:
