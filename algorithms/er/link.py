@@ -64,7 +64,7 @@ from algorithms.er.settings import (
     resolve_groups,
     resolve_rules,
 )
-from algorithms.er.table import ColumnKind, RecordTable
+from algorithms.er.table import Column, ColumnKind, RecordTable
 from schema.errors import ResolutionError
 
 I8 = NDArray[np.int8]
@@ -87,6 +87,28 @@ class Prepared:
     @property
     def n(self) -> int:
         return len(self.table)
+
+    def take(self, order: Sequence[int] | NDArray[np.integer]) -> Prepared:
+        """The same preparation for the records ``order`` (a permutation or a subset), without
+        normalising anything again: value codes, over-shared values and counts are the whole
+        table's, as blocking and scoring need them."""
+        idx = [int(i) for i in np.asarray(order, dtype=np.int64)]
+        table = self.table
+        reordered = RecordTable(
+            [table.ids[i] for i in idx],
+            {
+                name: Column(col.kind, [col.values[i] for i in idx])
+                for name, col in table.columns.items()
+            },
+            None if table.dataset is None else [table.dataset[i] for i in idx],
+        )
+        return Prepared(
+            reordered,
+            {name: e.take(idx) for name, e in self.columns.items()},
+            {name: e.take(idx) for name, e in self.raw.items()},
+            self.hubs,
+            None if self.dataset is None else self.dataset[np.asarray(idx, dtype=np.int64)],
+        )
 
 
 def prepare(

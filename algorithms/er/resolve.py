@@ -52,7 +52,7 @@ from algorithms.er.entity_history import (
 )
 from algorithms.er.entity_ids import EntityAssignment, carry_entity_ids
 from algorithms.er.incremental import affected_mentions, assign_incremental
-from algorithms.er.link import candidate_pairs, link, prepare_for, score_pairs
+from algorithms.er.link import Prepared, candidate_pairs, link, prepare_for, score_pairs
 from algorithms.er.model import MatchModel
 from algorithms.er.person_mentions import (
     PERSON_RECORD_LABELS,
@@ -63,6 +63,7 @@ from algorithms.er.person_mentions import (
 )
 from algorithms.er.settings import LinkSettings
 from algorithms.er.survivorship import person_properties
+from algorithms.er.table import RecordTable
 from graph import resolution as q
 from graph.store import GraphStore
 from schema.errors import ResolutionError
@@ -330,10 +331,13 @@ def _incremental(
 
     tick("link", 0, 2)
     threshold = model.threshold.weight
-    left, right, weight, probability = _new_pairs(model, mentions, n_old)
+    # Prepared once: the existing mentions' pairs below reuse these encodings, reordered.
+    table = MentionTable(list(mentions)).table()
+    prepared = prepare_for(model, table) if len(mentions) >= 2 else None
+    left, right, weight, probability = _new_pairs(model, table, prepared, n_old)
     affected = affected_mentions(existing, n_new, left, right, weight, threshold, links.must)
     tick("link", 1, 2)
-    ol, orr, ow, op = _pairs_among(model, mentions, affected[affected < n_old])
+    ol, orr, ow, op = _pairs_among(model, table, prepared, affected[affected < n_old])
     all_left, all_right = np.concatenate([left, ol]), np.concatenate([right, orr])
     all_weight, all_prob = np.concatenate([weight, ow]), np.concatenate([probability, op])
     tick("link", 2, 2)
@@ -421,14 +425,12 @@ def _settings(model: MatchModel) -> LinkSettings:
 
 
 def _new_pairs(
-    model: MatchModel, mentions: Sequence[Mention], n_old: int
+    model: MatchModel, table: RecordTable, prepared: Prepared | None, n_old: int
 ) -> tuple[Ints, Ints, Floats, Floats]:
     """Candidate pairs with a new mention (index ``n_old`` on), scored by ``model``."""
     empty = np.zeros(0, dtype=np.int64)
-    if len(mentions) < 2 or n_old == len(mentions):
+    if prepared is None or n_old == len(table):
         return empty, empty, np.zeros(0), np.zeros(0)
-    table = MentionTable(list(mentions)).table()
-    prepared = prepare_for(model, table)
     found = candidate_pairs(
         table, model.blocking_rules, new_from=n_old, settings=_settings(model), prepared=prepared
     )
@@ -442,19 +444,20 @@ def _new_pairs(
 
 
 def _pairs_among(
-    model: MatchModel, mentions: Sequence[Mention], chosen: Ints
+    model: MatchModel, table: RecordTable, prepared: Prepared | None, chosen: Ints
 ) -> tuple[Ints, Ints, Floats, Floats]:
     """Candidate pairs among the existing mentions ``chosen``, as a full run's blocking finds
     them (the whole table is blocked, with ``chosen`` last, so that block sizes and
-    over-shared values are the whole table's), scored by ``model``; in ``mentions`` indices."""
+    over-shared values are the whole table's), scored by ``model``; in ``table`` indices."""
     empty = np.zeros(0, dtype=np.int64)
-    if chosen.size < 2:
+    if prepared is None or chosen.size < 2:
         return empty, empty, np.zeros(0), np.zeros(0)
-    rest = np.setdiff1d(np.arange(len(mentions), dtype=np.int64), chosen)
+    n = len(table)
+    rest = np.setdiff1d(np.arange(n, dtype=np.int64), chosen)
     order = np.concatenate([rest, chosen])
-    table = MentionTable([mentions[i] for i in order.tolist()]).table()
-    prepared = prepare_for(model, table)
-    start = len(mentions) - chosen.size
+    prepared = prepared.take(order)
+    table = prepared.table
+    start = n - chosen.size
     found = candidate_pairs(
         table, model.blocking_rules, new_from=start, settings=_settings(model), prepared=prepared
     )

@@ -164,3 +164,20 @@ def test_a_stored_model_refuses_a_table_without_its_columns(
     other = RecordTable(["a", "b"], {"surname": Column(ColumnKind.SURNAME, ["x", "y"])})
     with pytest.raises(ResolutionError, match="forename"):
         score_pairs(result.model, other, [0], [1])
+
+
+def test_a_prepared_table_reordered_scores_as_the_table_reordered(
+    trained: tuple[Population, LinkResult],
+) -> None:
+    pop, result = trained
+    n = len(pop.table)
+    order = np.random.default_rng(3).permutation(n)
+    taken = result.prepared.take(order)
+    assert list(taken.table.ids) == [pop.table.ids[i] for i in order]
+    # Position p of the reordered table is record order[p]: the same pairs, the same weights.
+    at = {int(r): p for p, r in enumerate(order)}
+    pairs = result.pairs
+    left = [at[int(i)] for i in pairs.left]
+    right = [at[int(j)] for j in pairs.right]
+    again = score_pairs(result.model, taken.table, left, right, prepared=taken)
+    assert np.allclose(again.weight, pairs.weight)
