@@ -16,7 +16,9 @@ Properties set (``schema.edges.Called``, plus what it cannot yet say):
   latest calls by ``started_at`` then id (all of them when there are at most 50), in that order,
   not sorted by id; ``count`` against its length says whether it is complete, and the full list is
   the ``CallRecord`` nodes linked to the two phones;
-- ``sensitivity``: the most restrictive of the calls' (``Sensitivity`` is stored as its rank).
+- ``sensitivity``: the most restrictive of the calls' (``Sensitivity`` is stored as its rank);
+  ``see_any``, ``see_plain`` and ``conditional`` over every call, not the sample
+  (``schema.access``).
 
 Times are ISO text ending in ``Z``; those without a fraction are ordered as ``.000000Z`` so that
 whole and fractional seconds sort together. A pair with no call records writes nothing (an edge
@@ -30,6 +32,7 @@ from itertools import islice
 from typing import Final
 
 from graph.store import GraphStore
+from schema.access import NEVER
 from schema.edges import Called
 
 SAMPLE_EACH_END: Final = 25
@@ -58,9 +61,13 @@ def refresh_called_query(sample_each_end: int = SAMPLE_EACH_END) -> str:
         f"WITH row, a, b, c, {_SORTABLE_START} AS t ORDER BY t, c.id "
         "WITH row, a, b, count(c) AS n, sum(c.duration_s) AS total, "
         "max(coalesce(c.sensitivity, 0)) AS sensitivity, collect(c.id) AS ids, "
+        f"min(coalesce(c.see_any, {NEVER})) AS see_any, "
+        f"min(coalesce(c.see_plain, {NEVER})) AS see_plain, "
+        "max(CASE WHEN c.conditional THEN 1 ELSE 0 END) AS conditional, "
         "collect(CASE WHEN c.started_at_known = false THEN null ELSE c.started_at END) AS known "
         "MERGE (a)-[r:CALLED {id: row.id}]->(b) "
         "SET r = {id: row.id, count: n, total_duration_s: total, sensitivity: sensitivity, "
+        "see_any: see_any, see_plain: see_plain, conditional: conditional = 1, "
         "first_seen: head(known), last_seen: last(known), "
         f"record_ids: CASE WHEN n <= {2 * k} THEN ids ELSE ids[..{k}] + ids[-{k}..] END}} "
         "RETURN count(r) AS written"

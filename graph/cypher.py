@@ -78,10 +78,28 @@ def upsert_records(kind_label: str) -> str:
     )
 
 
+def _join_access(var: str) -> str:
+    # schema.access: floors only fall, the ceiling only rises, conditional once true stays so.
+    return (
+        f"SET {var}.see_any = CASE WHEN {var}.see_any IS NULL OR {var}.see_any > row.see_any "
+        f"THEN row.see_any ELSE {var}.see_any END, "
+        f"{var}.see_plain = CASE WHEN {var}.see_plain IS NULL OR {var}.see_plain > row.see_plain "
+        f"THEN row.see_plain ELSE {var}.see_plain END, "
+        f"{var}.sensitivity = CASE WHEN {var}.sensitivity IS NULL "
+        f"OR {var}.sensitivity < row.sensitivity THEN row.sensitivity ELSE {var}.sensitivity END, "
+        f"{var}.conditional = coalesce({var}.conditional, false) OR row.conditional "
+    )
+
+
 def upsert_asserted_edges(rel_type: str, start_label: str, end_label: str) -> str:
     """MERGE relationships on their ``id`` between existing ends, adding each row's
     ``record_ids`` to those already recorded (several records may assert one relationship,
-    loaded in any order, any number of times) and setting ``props``."""
+    loaded in any order, any number of times) and setting ``props``.
+
+    Each row's access (``see_any``, ``see_plain``, ``sensitivity``, ``conditional``: see
+    ``schema.access``) is joined into the relationship's and into its ends' (a record's own
+    access is its own, so a ``Record`` start is left alone): whatever a record asserts exists
+    for whoever may see that record."""
     return (
         f"UNWIND $rows AS row "
         f"MATCH (a{_labels(start_label)} {{id: row.start}}) "
@@ -90,7 +108,10 @@ def upsert_asserted_edges(rel_type: str, start_label: str, end_label: str) -> st
         "SET r += row.props "
         "SET r.record_ids = [x IN coalesce(r.record_ids, []) WHERE NOT x IN row.record_ids]"
         " + row.record_ids "
-        "RETURN count(r) AS written"
+        + _join_access("r")
+        + _join_access("b")
+        + ("" if start_label == "Record" else _join_access("a"))
+        + "RETURN count(r) AS written"
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from graph import cypher
 from graph.store import GraphStore
+from schema.access import ACCESS_PROPERTIES
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,12 @@ def write_edges(
     for row in rows:
         props = dict(row["props"])
         record_ids = list(props.pop("record_ids", ()))
-        prepared.append({**row, "props": props, "record_ids": record_ids})
+        access = {name: props.pop(name) for name in ACCESS_PROPERTIES if name in props}
+        access.setdefault("see_any", int(access.get("sensitivity") or 0))
+        access.setdefault("see_plain", access["see_any"])
+        access.setdefault("sensitivity", access["see_any"])
+        access.setdefault("conditional", False)
+        prepared.append({**row, "props": props, "record_ids": record_ids, **access})
     result = store.write(
         cypher.upsert_asserted_edges(rel_type, start_label, end_label), {"rows": prepared}
     )

@@ -79,6 +79,7 @@ def refers(record: Record, entity: Entity, role: str) -> RefersTo:
         role=role,
         record_ids=(record.id,),
         sensitivity=record.sensitivity,
+        conditional=record.conditional,
     )
 
 
@@ -94,6 +95,7 @@ def asserted(edge_type: type[E], start: Entity, end: Entity, record: Record) -> 
         end_label=end.label,
         record_ids=(record.id,),
         sensitivity=record.sensitivity,
+        conditional=record.conditional,
     )
 
 
@@ -120,6 +122,7 @@ def resolves(record: Record, entity: Entity, key_field: str) -> ResolvesTo:
         decided_at=record.provenance.loaded_at,
         record_ids=(record.id,),
         sensitivity=record.sensitivity,
+        conditional=record.conditional,
     )
 
 

@@ -66,6 +66,7 @@ def company_writes(record: CompanyRecord) -> GraphWrites:
                 end=address.id,
                 record_ids=(record.id,),
                 sensitivity=record.sensitivity,
+                conditional=record.conditional,
             )
         )
     return writes
@@ -106,6 +107,7 @@ def officer_of(record: OfficerAppointmentRecord, officer: Company, company: Comp
         resigned_on=record.resigned_on,
         record_ids=(record.id,),
         sensitivity=record.sensitivity,
+        conditional=record.conditional,
     )
 
 
@@ -132,6 +134,7 @@ def psc_writes(record: PscRecord) -> GraphWrites:
                 ceased_on=record.ceased_on,
                 record_ids=(record.id,),
                 sensitivity=record.sensitivity,
+                conditional=record.conditional,
             )
         )
     if record.address is not None:

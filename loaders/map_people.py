@@ -100,6 +100,7 @@ def _found_at(record: Record, episode: MissingEpisode, place: Entity) -> FoundAt
         end_label=place.label,
         record_ids=(record.id,),
         sensitivity=record.sensitivity,
+        conditional=record.conditional,
     )
 
 

@@ -64,6 +64,7 @@ def report_writes(record: IntelReportRecord) -> GraphWrites:
                 extractor_version=EXTRACTOR_VERSION,
                 record_ids=(record.id,),
                 sensitivity=record.sensitivity,
+                conditional=record.conditional,
             )
         )
     return writes

@@ -22,6 +22,7 @@ from typing import Any, ClassVar
 
 from pydantic import Field, field_validator, model_validator
 
+from schema.access import NEVER, Access
 from schema.base import (
     NatureOfControl,
     NonEmptyStr,
@@ -62,6 +63,19 @@ class Edge(Keyed):
     end_label: str = Field(default="", description="filled in when the type has one")
     record_ids: tuple[Id, ...] = Field(min_length=1)
     sensitivity: Sensitivity = Sensitivity.OFFICIAL
+    conditional: bool = Field(
+        default=False, description="a record behind it has a handling code with conditions"
+    )
+    see_any: int | None = Field(
+        default=None,
+        description="least restrictive marking among its records (schema.access); "
+        "None: the edge's own sensitivity",
+    )
+    see_plain: int | None = Field(
+        default=None,
+        description="the same among its unconditional records; None: derived from "
+        "sensitivity and conditional, as for one record",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -102,7 +116,19 @@ class Edge(Keyed):
         props = self.model_dump(
             mode="json", exclude={"id", "start", "end", "start_label", "end_label"}
         )
+        props.update(self.access().properties())
         return {"id": self.id, "start": self.start, "end": self.end, "props": props}
+
+    def access(self) -> Access:
+        """Its access properties (``schema.access``): as given for an edge several records
+        assert, else those of the one record behind it (its sensitivity and handling)."""
+        level = int(self.sensitivity)
+        see_any = level if self.see_any is None else self.see_any
+        if self.see_plain is not None:
+            see_plain = self.see_plain
+        else:
+            see_plain = NEVER if self.conditional else level
+        return Access(see_any, see_plain, level, bool(self.conditional))
 
 
 class DatedEdge(Edge):

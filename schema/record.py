@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any, ClassVar
 
+from schema.access import Access
 from schema.errors import SchemaError
 from schema.grading import Grading, Sensitivity
 from schema.ids import Keyed, KeyValue
@@ -50,12 +51,23 @@ class Record(Keyed):
     def sensitivity(self) -> Sensitivity:
         return self.provenance.sensitivity
 
+    @property
+    def conditional(self) -> bool:
+        """Whether its handling code sets conditions on sharing (``schema.access``)."""
+        grading = self.effective_grading
+        return grading is not None and grading.conditional
+
+    @property
+    def access(self) -> Access:
+        return Access.of_record(int(self.sensitivity), self.effective_grading)
+
     def node_properties(self) -> dict[str, Any]:
         """The record as node properties: provenance and scalar fields as they are, lists of
         scalars as lists, nested parts (addresses, contacts) as JSON text (graph properties
         cannot hold maps); temporal values as ISO text."""
         props: dict[str, Any] = {"id": self.id}
         props.update(self.provenance.model_dump(mode="json"))
+        props.update(self.access.properties())
         fields = self.model_dump(mode="json", exclude={"provenance", "id"})
         for name, value in fields.items():
             props[name] = _flat(value)

@@ -19,9 +19,10 @@ exactly as the run after the decision did.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -44,13 +45,24 @@ def read_decisions(store: GraphStore) -> dict[tuple[str, str], MatchDecision]:
 
 
 def decide(
-    store: GraphStore, a: str, b: str, *, same: bool, by: str, reason: str, now: datetime
+    store: GraphStore,
+    a: str,
+    b: str,
+    *,
+    same: bool,
+    by: str,
+    reason: str,
+    now: datetime,
+    visible: Callable[[Mapping[str, Any]], bool] | None = None,
 ) -> MatchDecision:
     """Record an analyst's judgement on mentions ``a`` and ``b``; the next run honours it.
-    Raises ``ResolutionError`` when either mention does not exist."""
+    Raises ``ResolutionError`` when either mention does not exist, or (``visible``: a record's
+    node properties -> whether the decider may see it) is not one the decider may see, with the
+    same message."""
     records = {
         row["props"]["id"]: (row["label"], row["props"])
         for row in q.read_by_ids(store, q.READ_RECORDS_BY_ID, [record_of(a), record_of(b)])
+        if visible is None or visible(row["props"])
     }
     for mention_id in (a, b):
         found = records.get(record_of(mention_id))

@@ -60,10 +60,14 @@ def write_derived(
         for edge in _derive(entity_ids[i], m, label, props, links[m.record_id]):
             known = edges.get(edge.id)
             if known is not None:
+                access = known.access().join(edge.access())
                 edge = edge.model_copy(
                     update={
                         "record_ids": tuple(sorted({*known.record_ids, *edge.record_ids})),
                         "sensitivity": max(known.sensitivity, edge.sensitivity),
+                        "conditional": access.conditional,
+                        "see_any": access.see_any,
+                        "see_plain": access.see_plain,
                     }
                 )
             edges[edge.id] = edge
@@ -87,6 +91,7 @@ def _derive(
         "start_label": "Person",
         "record_ids": (m.record_id,),
         "sensitivity": int(props.get("sensitivity") or 0),
+        "conditional": m.conditional,
     }
     doc = next((str(x["entity"]) for x in links if x["role"] == "document"), None)
     out: list[Edge] = []

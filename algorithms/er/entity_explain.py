@@ -8,7 +8,7 @@ those the run used, without training again.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -70,24 +70,33 @@ class EntityExplanation(_Out):
 
 
 def explain_entity(
-    store: GraphStore, entity_id: str, *, max_members: int = 200
+    store: GraphStore,
+    entity_id: str,
+    *,
+    max_members: int = 200,
+    visible: Callable[[Mapping[str, Any]], bool] | None = None,
 ) -> EntityExplanation:
     """Each member of person ``entity_id`` with its strongest in-cluster pair explained per
     comparison, re-scored by the model of the latest run. A retired person is followed to the
-    person it was merged into. Raises ``ResolutionError`` for an unknown id."""
+    person it was merged into. Raises ``ResolutionError`` for an unknown id.
+
+    ``visible`` (a record's node properties -> whether to use it) limits the members to the
+    records a caller may see: pairs are explained among those only, so no hidden value shows."""
     rows = store.read(q.READ_PERSON, {"id": entity_id}).records()
     if not rows or rows[0]["person"] is None:
         raise ResolutionError(f"no person {entity_id!r} in the graph")
     person = rows[0]["person"]
     into = person.get("merged_into")
     if person.get("retired_at") and into:
-        return explain_entity(store, str(into), max_members=max_members)
+        return explain_entity(store, str(into), max_members=max_members, visible=visible)
     edge_of: dict[str, Mapping[str, Any]] = {}
     for edge in rows[0]["edges"] or ():
         for mention in edge.get("mentions") or ():
             edge_of[str(mention)] = edge
     wanted = set(edge_of)
     found = q.read_by_ids(store, q.READ_RECORDS_BY_ID, sorted({record_of(x) for x in wanted}))
+    if visible is not None:
+        found = [r for r in found if visible(r["props"])]
     table = read_mentions((r["label"], r["props"]) for r in found)
     members = [m for m in table.mentions if m.mention_id in wanted][:max_members]
     model = latest_model(store)

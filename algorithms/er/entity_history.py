@@ -175,6 +175,7 @@ def write_resolutions(
             reason=decision.reason if decision else None,
             record_ids=(record,),
             sensitivity=Sensitivity(max(mentions[i].sensitivity for i in idx)),
+            conditional=any(mentions[i].conditional for i in idx),
         )
         own = {mentions[i].mention_id for i in idx}
         history: list[str] = []

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from algorithms.er.table import Column, ColumnKind, RecordTable
+from schema.access import Access
 
 PERSON_RECORD_LABELS: Final = (
     "PersonRecord",
@@ -93,6 +94,12 @@ class Mention:
     role: str | None = None
     """For a report subject: the role the report gives (suspect, victim...)."""
     sensitivity: int = 0
+    conditional: bool = False
+    """Whether the record's handling code sets conditions on sharing (``schema.access``)."""
+
+    @property
+    def access(self) -> Access:
+        return Access.one(self.sensitivity, self.conditional)
 
 
 @dataclass(slots=True)
@@ -153,6 +160,7 @@ def _base(props: Mapping[str, Any], label: str, suffix: str = "") -> Mention:
         label=label,
         source=str(props.get("source") or ""),
         sensitivity=int(props.get("sensitivity") or 0),
+        conditional=Access.of_props(props).conditional,
     )
 
 

@@ -8,7 +8,8 @@ touches it.
 - date of birth: the most specific (day, then month, then year), then the most frequent, then
   the most authoritative source's;
 - gender: the most frequent known value, ties to the most authoritative source;
-- sensitivity: the most restrictive of its records'.
+- sensitivity: the most restrictive of its records'; the other access properties
+  (``schema.access``) over its records as well.
 
 A function of the mentions alone (their order breaks ties), so a full run and an incremental
 one give a person with the same mentions the same properties.
@@ -23,6 +24,7 @@ from typing import Any, Final
 from pydantic import ValidationError
 
 from algorithms.er.person_mentions import Mention
+from schema.access import Access
 from schema.base import Gender, PartialDate
 from schema.entities import Person
 from schema.errors import ResolutionError
@@ -82,6 +84,7 @@ def person_properties(entity: str, seed: str, ms: Sequence[Mention], run_id: str
     if person.id != entity:
         raise ResolutionError(f"person {entity} does not match its seed record {seed}")
     props = person.node_properties()
+    props.update(Access.combined(m.access for m in ms).properties())
     props.update(
         record_count=len({m.record_id for m in ms}),
         mention_count=len(ms),

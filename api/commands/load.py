@@ -18,6 +18,7 @@ from loaders.reading import LoadContext
 from loaders.registry import KINDS, ReaderOptions, reader_for
 from migrations import discover, plan
 from schema.errors import ConfigError, MigrationError
+from schema.grading import Grading, Sensitivity
 
 
 def _aware(text: str | None) -> datetime | None:
@@ -118,6 +119,23 @@ def load(
         bool,
         typer.Option("--lenient-counts", help="paxlst, pnrgov: wrong segment counts only warn."),
     ] = False,
+    marking: Annotated[
+        str,
+        typer.Option(
+            "--marking",
+            help="Protective marking of every record: OFFICIAL, OFFICIAL-SENSITIVE, SECRET, "
+            "TOP-SECRET. Callers see the records only with that clearance.",
+        ),
+    ] = "OFFICIAL",
+    handling: Annotated[
+        str | None,
+        typer.Option(
+            "--handling",
+            help="The source's grading and handling code ('1A P', 'B2 4'); a code with "
+            "conditions (3x5x2 C, 5x5x5 2-5) hides the records from roles without "
+            "records:read-conditional. Reports keep their own grading.",
+        ),
+    ] = None,
 ) -> None:
     """Load source files: records with provenance, durable batches, rejects to a file."""
     st = state(ctx)
@@ -135,7 +153,13 @@ def load(
     now = datetime.now(UTC)
     batch = f"{kind}-{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
     reject_file = rejects or st.settings.data_dir / "rejects" / f"{batch}.jsonl"
-    context = LoadContext(source=source or KINDS[kind].source, load_batch=batch, loaded_at=now)
+    context = LoadContext(
+        source=source or KINDS[kind].source,
+        load_batch=batch,
+        loaded_at=now,
+        handling=_grading(handling),
+        sensitivity=_marking(marking),
+    )
     store = None if dry_run else st.open_store()
     try:
         if store is not None:
@@ -171,3 +195,22 @@ def load(
         if store is not None:
             store.close()
     print_summary(summary)
+
+
+def _marking(text: str) -> Sensitivity:
+    try:
+        return Sensitivity[text.strip().upper().replace("-", "_").replace(" ", "_")]
+    except KeyError:
+        known = ", ".join(m.name.replace("_", "-") for m in Sensitivity)
+        raise ConfigError(
+            f"--marking {text!r} is not a protective marking; one of: {known}"
+        ) from None
+
+
+def _grading(text: str | None) -> Grading | None:
+    if text is None:
+        return None
+    try:
+        return Grading.parse(text)
+    except ValueError as exc:
+        raise ConfigError(f"--handling: {exc}") from None

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext, Info
 
-from api.graphql import audit
+from api.graphql import audit, entities
+from api.graphql import resolution as resolution_api
 from api.graphql.audit import AuditLogResult
 from api.graphql.context import Context
+from api.graphql.errors import InvalidInput, Refused
 from api.graphql.limits import DEFAULT_PAGE_SIZE, Limits
 from api.graphql.me import Me, me_of
 from api.graphql.protection import is_unexpected, schema_extensions
@@ -41,8 +44,66 @@ async def _audit_log(
     )
 
 
+async def _entity(
+    info: Info[Context, None],
+    id: strawberry.ID,
+) -> entities.Entity | Refused | InvalidInput | None:
+    return await entities.entity(info, id)
+
+
+async def _resolution(
+    info: Info[Context, None], entity_id: strawberry.ID
+) -> resolution_api.Resolution | Refused | InvalidInput | None:
+    return await resolution_api.resolution(info, entity_id)
+
+
+async def _decide(
+    info: Info[Context, None],
+    left_mention: str,
+    right_mention: str,
+    judgement: resolution_api.Judgement,
+    reason: str,
+) -> resolution_api.Decision | Refused | InvalidInput:
+    return await resolution_api.decide(info, left_mention, right_mention, judgement, reason)
+
+
+@strawberry.type
+class Mutation:
+    decide: Annotated[
+        resolution_api.Decision | Refused | InvalidInput,
+        strawberry.union("DecisionResult"),
+    ] = strawberry.field(
+        resolver=_decide,
+        description="Record that two person mentions are the same person or different people; "
+        "every later resolution run honours it (the latest decision on a pair wins). Needs "
+        "resolution:decide.",
+    )
+
+
 @strawberry.type
 class Query:
+    entity: (
+        Annotated[
+            entities.Entity | Refused | InvalidInput,
+            strawberry.union("EntityResult"),
+        ]
+        | None
+    ) = strawberry.field(
+        resolver=_entity,
+        description="One entity with its properties, aliases and records (provenance); null "
+        "when no entity with that id exists for the caller. Needs entities:read.",
+    )
+    resolution: (
+        Annotated[
+            resolution_api.Resolution | Refused | InvalidInput,
+            strawberry.union("ResolutionResult"),
+        ]
+        | None
+    ) = strawberry.field(
+        resolver=_resolution,
+        description="Why a person's records are one person: each visible mention with its "
+        "strongest link explained comparison by comparison. Needs resolution:read.",
+    )
     me: Me = strawberry.field(
         resolver=_me, description="Who the API takes the caller to be, and the stated purpose."
     )
@@ -76,11 +137,14 @@ class ClewSchema(strawberry.Schema):
                 log.debug("GraphQL error: %s", error.message, extra={"request_id": request_id})
 
 
-def build_schema(limits: Limits, *, query: type = Query) -> strawberry.Schema:
+def build_schema(
+    limits: Limits, *, query: type = Query, mutation: type | None = Mutation
+) -> strawberry.Schema:
     """The schema with the protections of ``limits``, rooted at ``query`` (Clew's ``Query``, or
     a type that extends it)."""
     return ClewSchema(
         query=query,
+        mutation=mutation,
         extensions=schema_extensions(limits),
         config=StrawberryConfig(
             # Suggestions ("did you mean ...?") would describe the schema to callers for whom

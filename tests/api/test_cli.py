@@ -64,7 +64,7 @@ def test_migrate_twice_applies_nothing_the_second_time(
     assert "│ 0 " in out or " 0 " in out  # the dry run changed nothing
     code, out, _ = run(capsys, "migrate")
     assert code == 0
-    assert "applied 4 step(s)" in out
+    assert "applied 5 step(s)" in out
     code, out, _ = run(capsys, "migrate")
     assert code == 0
     assert "nothing applied" in out

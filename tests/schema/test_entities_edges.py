@@ -328,6 +328,9 @@ def test_upsert_row() -> None:
         "sensitivity": 0,
         "from_date": "2020",
         "to_date": None,
+        "conditional": False,
+        "see_any": 0,
+        "see_plain": 0,
     }
 
 
