@@ -11,6 +11,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api.auth.identity import parse_clearance
 from api.console import err, out, state
 from graph.store import GraphStore
 from loaders.pipeline import LoadProgress, LoadSummary, run_load
@@ -199,12 +200,9 @@ def load(
 
 def _marking(text: str) -> Sensitivity:
     try:
-        return Sensitivity[text.strip().upper().replace("-", "_").replace(" ", "_")]
-    except KeyError:
-        known = ", ".join(m.name.replace("_", "-") for m in Sensitivity)
-        raise ConfigError(
-            f"--marking {text!r} is not a protective marking; one of: {known}"
-        ) from None
+        return parse_clearance(text)
+    except ValueError as exc:
+        raise ConfigError(f"--marking: {exc}") from None
 
 
 def _grading(text: str | None) -> Grading | None:

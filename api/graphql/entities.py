@@ -248,9 +248,12 @@ def _records_by_id_loader(ctx: Context) -> DataLoader[str, SourceRecord | None]:
     return DataLoader(load_fn=load)
 
 
-async def visible_entities(ctx: Context, raw: Sequence[Mapping[str, Any]]) -> list[Entity]:
+async def visible_entities(
+    ctx: Context, raw: Sequence[Mapping[str, Any]], *, note: bool = True
+) -> list[Entity]:
     """Entities as the caller is shown them, from store rows (``label`` and ``props``) that
-    already exist for the caller; in the order given. Noted as returned for the audit."""
+    already exist for the caller; in the order given. Noted as returned for the audit unless
+    ``note`` is false (candidates the caller will not be shown: note the ones shown)."""
     view = view_of(ctx.caller)
     partial_persons = [
         str(r["props"]["id"])
@@ -267,7 +270,8 @@ async def visible_entities(ctx: Context, raw: Sequence[Mapping[str, Any]]) -> li
         entity_of(view, str(r["label"]), r["props"], mentions.get(str(r["props"]["id"]), []))
         for r in raw
     ]
-    ctx.returned(e.id for e in out)
+    if note:
+        ctx.returned(e.id for e in out)
     return out
 
 

@@ -17,6 +17,7 @@ from strawberry.types import ExecutionContext, Info
 
 from api.graphql import audit, entities
 from api.graphql import resolution as resolution_api
+from api.graphql import search as search_api
 from api.graphql.audit import AuditLogResult
 from api.graphql.context import Context
 from api.graphql.errors import InvalidInput, Refused
@@ -49,6 +50,15 @@ async def _entity(
     id: strawberry.ID,
 ) -> entities.Entity | Refused | InvalidInput | None:
     return await entities.entity(info, id)
+
+
+async def _search(
+    info: Info[Context, None],
+    text: str,
+    kinds: list[search_api.SearchKind] | None = None,
+    limit: int = search_api.DEFAULT_LIMIT,
+) -> search_api.SearchHits | Refused | InvalidInput:
+    return await search_api.search(info.context, text, kinds, limit)
 
 
 async def _resolution(
@@ -92,6 +102,14 @@ class Query:
         resolver=_entity,
         description="One entity with its properties, aliases and records (provenance); null "
         "when no entity with that id exists for the caller. Needs entities:read.",
+    )
+    search: Annotated[
+        search_api.SearchHits | Refused | InvalidInput, strawberry.union("SearchResult")
+    ] = strawberry.field(
+        resolver=_search,
+        description="Fuzzy search over people (names, aliases, date of birth), companies (name, "
+        "number), phones (any notation), addresses and postcodes, and report text; ranked best "
+        "first, each hit with why it matched, on what the caller may see. Needs entities:search.",
     )
     resolution: (
         Annotated[

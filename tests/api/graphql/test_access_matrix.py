@@ -37,6 +37,23 @@ RESOLUTION = """query Q($id: ID!) { resolution(entityId: $id) { __typename
             strongestLink { summary comparisons { leftValue rightValue } } } }
   ... on UserError { message } } }"""
 
+SEARCH = """query Q($text: String!) { search(text: $text, limit: 50) { __typename
+  ... on SearchHits { hits { entity { id kind name aliases properties } matchedField matchedValue
+                             reason } } ... on UserError { message } } }"""
+SEARCHED = (
+    "John Smith",
+    "Johnny Smyth",
+    "Smyth",
+    "Mary Jones",
+    "07700 900001",
+    "07700 900002",
+    "07700 900003",
+    "for the group",
+    "missing child",
+    "1984-03-02",
+    "LS1 1AB",
+)
+
 # Text that only hidden records hold: (who may see it, the text).
 SECRET_ONLY = ("Smyth", PHONE_B, "for the group")
 CONDITIONAL_ONLY = ("Mary Jones", PHONE_C, "missing child")
@@ -115,6 +132,24 @@ def test_no_query_shows_a_restricted_record_or_its_existence(
         world.report_c,
         world.report_s,
     ]
+    for text in SEARCHED:
+        answer = post(client, SEARCH, token=token, variables={"text": text}).json()
+        assert "errors" not in answer, answer
+        scan(answer, records, entities, all_records)
+        dumped = json.dumps(answer)
+        for marker in forbidden:
+            assert marker not in dumped, f"{marker!r} leaked to {role}/{clearance.name}: {dumped}"
+        result = answer["data"]["search"]
+        if result["__typename"] == "SearchHits":
+            found = {h["entity"]["id"] for h in result["hits"]}
+            assert found <= entities
+            # The controls: what may be seen is found.
+            if text == "Johnny Smyth" and secret_ok:
+                assert world.john in found
+            if text == "Mary Jones" and conditional_ok:
+                assert world.mary in found
+            if text == "07700 900001":
+                assert world.phone_a in found
     for entity_id in everything:
         for query in (ENTITY, RESOLUTION):
             answer = post(client, query, token=token, variables={"id": entity_id}).json()

@@ -27,6 +27,7 @@ from loaders.map_reports import report_writes
 from schema.base import PartialDate, PostalAddress
 from schema.entities import Phone
 from schema.grading import Grading, Sensitivity
+from schema.graph_schema import GRAPH_SCHEMA
 from schema.provenance import Provenance
 from schema.records import (
     IntelReportRecord,
@@ -95,6 +96,8 @@ def _write(store: GraphStore, records: list[tuple[Record, GraphWrites]]) -> None
 
 
 def build_world(store: GraphStore) -> World:
+    for obj in GRAPH_SCHEMA.schema_objects():  # indexes, full-text ones included
+        store.apply_schema(obj)
     official = Sensitivity.OFFICIAL
     secret = Sensitivity.SECRET
     dob = PartialDate.model_validate("1984-03-02")
