@@ -100,6 +100,16 @@ class Settings(BaseModel):
     api_max_tokens: int = Field(default=2_000, ge=10, le=1_000_000)
     api_max_cost: int = Field(default=10_000, ge=1)
     api_max_page_size: int = Field(default=200, ge=1, le=10_000)
+    api_max_hops: int = Field(default=3, ge=1, le=6, description="expand: the most hops")
+    api_hub_degree: int = Field(
+        default=100,
+        ge=1,
+        description="expand: more visible neighbours than this and a node "
+        "is summarised by kind instead of expanded",
+    )
+    api_hop_budget: int = Field(
+        default=1_000, ge=1, le=100_000, description="expand and paths: entities per hop"
+    )
     api_max_body_bytes: int = Field(default=1_048_576, ge=1_024)
     api_introspection: bool | None = None
     api_cors_origins: tuple[str, ...] = ()

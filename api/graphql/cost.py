@@ -7,6 +7,8 @@ Cost model: the number of values a query can make the server produce, bounded fr
   selected inside it counts that many times: ``cost = 1 + width * cost(selection)``, where
   ``width`` is the argument as given (a literal or a variable), else its default in the schema,
   else 1;
+- a field that walks the graph hop by hop (``expand(hops:)``, ``paths(maxHops:)``) returns up to
+  that many times more: its width is multiplied by the argument (as given, else its default);
 - fragments count as if written out; the members of a union or interface are added up (only
   one applies per item, so this overestimates; an estimate must never be below the truth).
 
@@ -50,6 +52,7 @@ from strawberry.extensions import SchemaExtension
 from api.graphql.documents import DocumentFacts
 
 WIDTH_ARGUMENTS = ("first", "limit")
+DEPTH_ARGUMENTS = ("hops", "maxHops")
 
 
 def query_cost(
@@ -132,8 +135,16 @@ def _field(schema: GraphQLSchema, parent: GraphQLNamedType, name: str) -> GraphQ
 
 
 def _width(node: FieldNode, field: GraphQLField, variables: Mapping[str, Any]) -> int:
+    return _factor(node, field, variables, WIDTH_ARGUMENTS) * _factor(
+        node, field, variables, DEPTH_ARGUMENTS
+    )
+
+
+def _factor(
+    node: FieldNode, field: GraphQLField, variables: Mapping[str, Any], names: tuple[str, ...]
+) -> int:
     for argument in node.arguments or ():
-        if argument.name.value not in WIDTH_ARGUMENTS:
+        if argument.name.value not in names:
             continue
         value = argument.value
         if isinstance(value, IntValueNode):
@@ -142,7 +153,7 @@ def _width(node: FieldNode, field: GraphQLField, variables: Mapping[str, Any]) -
             given := variables.get(value.name.value), int
         ):
             return max(given, 1)
-    for name in WIDTH_ARGUMENTS:
+    for name in names:
         argument_def = field.args.get(name)
         if argument_def is not None and isinstance(argument_def.default_value, int):
             return max(argument_def.default_value, 1)
@@ -150,7 +161,7 @@ def _width(node: FieldNode, field: GraphQLField, variables: Mapping[str, Any]) -
 
 
 def width_variables(document: DocumentNode) -> frozenset[str]:
-    """The variables a document passes as a ``first`` or ``limit`` argument anywhere."""
+    """The variables a document passes as a width or depth argument anywhere."""
     found: set[str] = set()
     pending: list[SelectionSetNode] = [
         d.selection_set
@@ -163,7 +174,8 @@ def width_variables(document: DocumentNode) -> frozenset[str]:
                 found.update(
                     a.value.name.value
                     for a in selection.arguments or ()
-                    if a.name.value in WIDTH_ARGUMENTS and isinstance(a.value, VariableNode)
+                    if a.name.value in (*WIDTH_ARGUMENTS, *DEPTH_ARGUMENTS)
+                    and isinstance(a.value, VariableNode)
                 )
             selection_set = getattr(selection, "selection_set", None)
             if selection_set is not None:

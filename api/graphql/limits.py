@@ -18,3 +18,15 @@ class Limits:
     max_page_size: int = 200
     introspection: bool = True
     query_timeout_ms: int = 60_000
+    max_hops: int = 3
+    """Deepest network expansion (``expand(hops:)``)."""
+    max_path_hops: int = 6
+    """Longest path ``paths(maxHops:)`` looks for."""
+    max_paths: int = 20
+    """Most shortest paths ``paths(all: true)`` returns."""
+    hop_budget: int = 1_000
+    """Relationships read, and new entities taken, per hop of an expansion or a path search,
+    so that one hop through a busy neighbourhood cannot explode."""
+    hub_degree: int = 100
+    """An entity with more (visible) neighbours than this is returned by an expansion but not
+    expanded; its neighbours are summarised as counts by kind."""

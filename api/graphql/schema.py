@@ -16,6 +16,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext, Info
 
 from api.graphql import audit, entities
+from api.graphql import network as network_api
 from api.graphql import resolution as resolution_api
 from api.graphql import search as search_api
 from api.graphql.audit import AuditLogResult
@@ -128,6 +129,23 @@ class Query:
     audit_log: AuditLogResult = strawberry.field(
         resolver=_audit_log,
         description="The read audit, newest first; needs permission audit:read (auditor).",
+    )
+    expand: Annotated[
+        network_api.Subgraph | Refused | InvalidInput, strawberry.union("ExpandResult")
+    ] = strawberry.field(
+        resolver=network_api.expand_network,
+        description="The network within hops (at most 3) of some entities, as the caller may "
+        "see it, filtered by relationship type, entity kind and a time window on dated "
+        "relationships; hubs are returned but not expanded, their neighbours counted by kind. "
+        "Paged over entities (limit, after). Needs network:expand.",
+    )
+    paths: Annotated[
+        network_api.Paths | Refused | InvalidInput, strawberry.union("PathsResult")
+    ] = strawberry.field(
+        resolver=network_api.find_paths,
+        description="The shortest path between two entities within maxHops, or with all every "
+        "shortest path (up to limit), each relationship with its records; only through what "
+        "the caller may see. Needs network:paths.",
     )
 
 

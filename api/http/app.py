@@ -40,6 +40,9 @@ def limits_of(settings: Settings) -> Limits:
         max_tokens=settings.api_max_tokens,
         max_cost=settings.api_max_cost,
         max_page_size=settings.api_max_page_size,
+        max_hops=settings.api_max_hops,
+        hub_degree=settings.api_hub_degree,
+        hop_budget=settings.api_hop_budget,
         introspection=settings.api_introspection_enabled,
         query_timeout_ms=settings.query_timeout_ms,
     )

@@ -54,6 +54,17 @@ SEARCHED = (
     "LS1 1AB",
 )
 
+EXPAND = """query Q($id: ID!) { expand(ids: [$id], hops: 2, limit: 100) { __typename
+  ... on Subgraph { nodes { id kind name aliases properties }
+                    relationships { id type start end properties records { id fields } }
+                    collapsed { entityId total byKind { kind count } } truncated }
+  ... on UserError { message } } }"""
+PATHS = """query Q($a: ID!, $b: ID!) { paths(from: $a, to: $b, maxHops: 4, all: true) { __typename
+  ... on Paths { length nodes { id name aliases properties }
+                 paths { nodeIds relationships { id type start end properties
+                                                 records { id fields } } } truncated }
+  ... on UserError { message } } }"""
+
 # Text that only hidden records hold: (who may see it, the text).
 SECRET_ONLY = ("Smyth", PHONE_B, "for the group")
 CONDITIONAL_ONLY = ("Mary Jones", PHONE_C, "missing child")
@@ -150,6 +161,29 @@ def test_no_query_shows_a_restricted_record_or_its_existence(
                 assert world.mary in found
             if text == "07700 900001":
                 assert world.phone_a in found
+    for a in everything:
+        answers = [post(client, EXPAND, token=token, variables={"id": a}).json()]
+        answers += [
+            post(client, PATHS, token=token, variables={"a": a, "b": b}).json()
+            for b in everything
+            if b != a
+        ]
+        for answer in answers:
+            assert "errors" not in answer, answer
+            scan(answer, records, entities, all_records)
+            dumped = json.dumps(answer)
+            for marker in forbidden:
+                assert marker not in dumped, f"{marker!r} leaked to {role}/{clearance.name}"
+            result = next(iter(answer["data"].values()))
+            if result["__typename"] == "Subgraph":
+                reached = {n["id"] for n in result["nodes"]}
+                assert reached <= entities
+                if a == world.john:  # the controls: what may be seen is reached
+                    assert world.phone_a in reached
+                    assert (world.phone_b in reached) == secret_ok
+            if result["__typename"] == "Paths":
+                for path in result["paths"]:
+                    assert set(path["nodeIds"]) <= entities
     for entity_id in everything:
         for query in (ENTITY, RESOLUTION):
             answer = post(client, query, token=token, variables={"id": entity_id}).json()
