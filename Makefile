@@ -28,12 +28,13 @@ run: venv
 	@$(BIN)/clew migrate
 	@$(BIN)/clew demo $(if $(REFERENCE),--reference $(REFERENCE))
 	@echo
-	@echo "The embedded store is running with the demo region loaded. Try:"
+	@echo "The embedded store is running with the demo region loaded and resolved. Also try:"
 	@echo "  $(BIN)/clew query 'MATCH (r:Record) RETURN labels(r)[1] AS kind, count(r) AS n ORDER BY n DESC'"
-	@echo "  $(BIN)/clew query 'MATCH (r:IntelReportRecord) WHERE \"CSAE\" IN r.tags RETURN r.report_ref, r.text LIMIT 3'"
-	@echo "  $(BIN)/clew query 'MATCH (p:Person)<-[:RESOLVES_TO]-(r:Record) RETURN p.id, p.name, count(r) AS records ORDER BY records DESC LIMIT 5'"
 	@echo "  $(BIN)/clew resolve explain PERSON_ID    (why those records are one person)"
-	@echo "  $(BIN)/clew db status        $(BIN)/clew db stop"
+	@echo "  $(BIN)/clew token create --user you --roles viewer    (another role, another view)"
+	@echo "  $(BIN)/clew audit show    (every request, answered or refused)"
+	@echo "Serving the API now (Ctrl-C stops it; the store keeps running: $(BIN)/clew db stop)."
+	@exec $(BIN)/clew serve
 
 # The whole suite as CI runs it: lint, strict types, tests (warnings are errors).
 test: check

@@ -13,6 +13,7 @@ from typing import Annotated, Final
 import typer
 from rich.table import Table
 
+from api.commands.demo_guide import guide
 from api.commands.load import require_migrated
 from api.commands.resolve import resolve_store
 from api.console import out, state
@@ -89,6 +90,7 @@ def demo(
                 )
             )
         resolved = resolve_store(store)
+        lines = guide(store, st.settings)
     finally:
         store.close()
 
@@ -120,3 +122,5 @@ def demo(
         f"{resolved.records:,} records ({resolved.mentions:,} mentions) "
         f"became {resolved.entities:,} people"
     )
+    for line in lines:
+        out.print(line, markup=False, highlight=False, soft_wrap=True)

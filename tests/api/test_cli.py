@@ -309,6 +309,12 @@ def test_demo_generates_once_and_loads_idempotently(
     assert "generating a region of 600 people" in out
     assert "reports" in out
     assert "calls" in out
+    # It ends with where the API serves, a token and a query worth running.
+    assert "/graphql" in out
+    assert "X-Clew-Purpose" in out
+    assert "Worth a first look:" in out
+    token = out.split("12 hours):", 1)[1].split()[0]
+    assert token.count(".") == 2
     first = json.loads(run(capsys, "query", "--json", "MATCH (r:Record) RETURN count(r) AS n")[1])
     code, out, _ = run(capsys, "demo", "--persons", "600")
     assert code == 0
