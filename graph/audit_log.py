@@ -227,8 +227,8 @@ class AuditLog:
             # Seal on the head last seen here; the script answers with the real one if it moved.
             head = self._head or GENESIS
             for attempt in range(MAX_ATTEMPTS):
-                entry = event.seal(head.seq + 1, head.hash)
-                status, value = self._try_append(head, entry)
+                entry, stored = event.sealed(head.seq + 1, head.hash)
+                status, value = self._try_append(head, entry, stored)
                 if status == "ok":
                     self._head = Head(entry.seq, entry.hash)
                     return entry
@@ -247,7 +247,7 @@ class AuditLog:
                 "collided with other writers"
             )
 
-    def _try_append(self, head: Head, entry: AuditEntry) -> tuple[str, bytes]:
+    def _try_append(self, head: Head, entry: AuditEntry, stored: bytes) -> tuple[str, bytes]:
         try:
             pipe = self._redis.pipeline(transaction=False)
             command(
@@ -260,7 +260,7 @@ class AuditLog:
                 str(head),
                 entry.seq,
                 entry.hash,
-                entry.to_json(),
+                stored,
             )
             if self._durable:
                 command(pipe, "WAITAOF", 1, 0, WAITAOF_TIMEOUT_MS)

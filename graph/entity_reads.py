@@ -11,6 +11,7 @@ an index lookup on one label; an id of no known kind matches nothing.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -23,10 +24,16 @@ LABEL_OF_PREFIX: Final[Mapping[str, str]] = {t.id_key.prefix: t.label for t in E
 ENTITY_LABELS: Final[tuple[str, ...]] = tuple(t.label for t in ENTITY_TYPES)
 
 
+_ENTITY_ID: Final = re.compile(r"^([a-z][a-z0-9]*)_[a-z0-9_]{1,64}$")
+"""An entity id: its kind's prefix, then lower-case letters, digits and underscores
+(``schema.ids`` makes 26 base32 characters)."""
+
+
 def label_of(entity_id: str) -> str | None:
-    """The label of the entity ``entity_id`` names, or None for an id of no entity kind."""
-    prefix, sep, _ = entity_id.partition("_")
-    return LABEL_OF_PREFIX.get(prefix) if sep else None
+    """The label of the entity ``entity_id`` names, or None for text that is not an entity id
+    (so that nothing but a well-formed id ever reaches a query)."""
+    m = _ENTITY_ID.match(entity_id)
+    return LABEL_OF_PREFIX.get(m.group(1)) if m else None
 
 
 def by_label(ids: Sequence[str]) -> dict[str, list[str]]:

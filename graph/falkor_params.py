@@ -44,6 +44,11 @@ def _literal(value: Any) -> str:
     kind = type(value)
     if kind is str:
         text: str = value
+        if "\x00" in text:
+            raise QueryError(
+                "a text parameter holds a NUL character, which FalkorDB reads as the end of "
+                "the query: remove it"
+            )
         return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
     if kind is int:
         return str(value)

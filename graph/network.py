@@ -27,7 +27,7 @@ not see would reveal it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Final
@@ -58,7 +58,7 @@ DATE_SPANS: Final[Mapping[str, tuple[str, str]]] = {
 _STARTS: Final = tuple(dict.fromkeys(s for s, _ in DATE_SPANS.values()))
 _ENDS: Final = tuple(dict.fromkeys(e for _, e in DATE_SPANS.values()))
 
-Read = Callable[[str, Mapping[str, Any]], Awaitable[Result]]
+Read = Callable[[str, Mapping[str, Any]], Result]
 """A read-only store query (the API passes ``Context.read``: it applies the timeout)."""
 
 
@@ -236,11 +236,11 @@ class _Hop:
     truncated: bool
 
 
-async def _hop(read: Read, view: View, frontier: Sequence[str], step: Step, budget: int) -> _Hop:
+def _hop(read: Read, view: View, frontier: Sequence[str], step: Step, budget: int) -> _Hop:
     labels, params = frontier_params(view, by_label(frontier), step, budget)
     if not labels:
         return _Hop([], False)
-    rows = (await read(neighbours_query(labels, view, step), params)).records()
+    rows = read(neighbours_query(labels, view, step), params).records()
     per_branch: dict[int, int] = {}
     for row in rows:
         per_branch[int(row["branch"])] = per_branch.get(int(row["branch"]), 0) + 1
@@ -253,17 +253,17 @@ def _link(row: Mapping[str, Any]) -> Link:
     return Link(str(link_id), str(row["type"]), start, end, dict(row["props"] or {}))
 
 
-async def read_seeds(read: Read, view: View, ids: Sequence[str]) -> dict[str, Node]:
+def read_seeds(read: Read, view: View, ids: Sequence[str]) -> dict[str, Node]:
     """The entities ``ids`` that exist for ``view``, in the order given."""
     found: dict[str, Node] = {}
     for label, some in by_label(ids).items():
-        result = await read(entities_query(label, view), {**view.params(), "ids": some})
+        result = read(entities_query(label, view), {**view.params(), "ids": some})
         for row in result.records():
             found[str(row["id"])] = Node(str(row["id"]), label, dict(row["props"]), 0)
     return {i: found[i] for i in dict.fromkeys(ids) if i in found}
 
 
-async def neighbour_counts(
+def neighbour_counts(
     read: Read, view: View, ids: Sequence[str], step: Step
 ) -> dict[str, dict[str, int]]:
     """Entity id -> kind -> how many distinct visible entities ``step`` reaches from it."""
@@ -271,14 +271,14 @@ async def neighbour_counts(
     out: dict[str, dict[str, int]] = {i: {} for i in ids}
     if not labels:
         return out
-    for row in (await read(neighbour_counts_query(labels, view, step), params)).records():
+    for row in read(neighbour_counts_query(labels, view, step), params).records():
         kinds = out.setdefault(str(row["entity"]), {})
         kind = entity_label(row["labels"])
         kinds[kind] = kinds.get(kind, 0) + int(row["count"])
     return out
 
 
-async def expand(
+def expand(
     read: Read,
     view: View,
     seeds: Sequence[str],
@@ -291,14 +291,14 @@ async def expand(
     """Entities within ``hops`` of ``seeds`` (module docstring). Seeds are always expanded;
     at most ``budget`` new entities are taken per hop."""
     out = Expansion()
-    nodes = await read_seeds(read, view, seeds)
+    nodes = read_seeds(read, view, seeds)
     out.queries += len(by_label(list(nodes)))
     links: dict[str, Link] = {}
     frontier = list(nodes)
     for hop in range(1, hops + 1):
         if not frontier:
             break
-        found = await _hop(read, view, frontier, step, budget)
+        found = _hop(read, view, frontier, step, budget)
         out.queries += 1
         out.truncated |= found.truncated
         new: list[str] = []
@@ -312,7 +312,7 @@ async def expand(
                 new.append(other)
             link = _link(row)
             links.setdefault(link.id, link)
-        counts = await neighbour_counts(read, view, new, step) if new else {}
+        counts = neighbour_counts(read, view, new, step) if new else {}
         out.queries += 1 if new else 0
         frontier = []
         for other in new:
@@ -345,7 +345,7 @@ class _Side:
                 yield [*nodes, node], [*links, link]
 
 
-async def shortest_paths(
+def shortest_paths(
     read: Read,
     view: View,
     source: str,
@@ -359,7 +359,7 @@ async def shortest_paths(
     """Up to ``cap`` shortest paths from ``source`` to ``target`` of at most ``max_hops``
     (module docstring); none when either end does not exist for ``view``."""
     out = PathSearch()
-    ends = await read_seeds(read, view, [source, target])
+    ends = read_seeds(read, view, [source, target])
     out.queries += len(by_label([source, target]))
     if source not in ends or target not in ends:
         return out
@@ -372,7 +372,7 @@ async def shortest_paths(
     b = _Side({target: 0}, frontier=[target])
     while a.depth + b.depth < max_hops and a.frontier and b.frontier:
         side, other = (a, b) if len(a.frontier) <= len(b.frontier) else (b, a)
-        found = await _hop(read, view, side.frontier, step, budget)
+        found = _hop(read, view, side.frontier, step, budget)
         out.queries += 1
         out.truncated |= found.truncated
         side.depth += 1

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
@@ -65,6 +66,7 @@ ANONYMOUS_OPERATION: Final = "anonymous"
 """The operation name of a GraphQL request that names none."""
 
 Sha256Hex = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def canonical_json(value: Any) -> bytes:
@@ -178,8 +180,23 @@ class AuditEvent(StrictModel):
 
     def seal(self, seq: int, prev_hash: str) -> AuditEntry:
         """This event as entry ``seq`` after the entry whose hash is ``prev_hash``."""
+        return self.sealed(seq, prev_hash)[0]
+
+    def sealed(self, seq: int, prev_hash: str) -> tuple[AuditEntry, bytes]:
+        """``seal``, and the entry's stored form (``AuditEntry.to_json``) made on the way.
+
+        The entry is built from this event's already validated values (``model_construct``)
+        rather than validated again from its JSON: what is hashed and stored is the JSON dump of
+        this event with ``seq``, ``prev_hash`` (and ``hash``), exactly as before."""
+        if seq < 1 or not _SHA256.match(prev_hash):
+            raise ValueError(f"cannot seal entry {seq} after {prev_hash[:80]!r}")
         fields = {**self.model_dump(mode="json"), "seq": seq, "prev_hash": prev_hash}
-        return AuditEntry.model_validate({**fields, "hash": entry_hash(fields)})
+        digest = entry_hash(fields)
+        fields["hash"] = digest
+        entry = AuditEntry.model_construct(
+            **{**self.__dict__, "seq": seq, "prev_hash": prev_hash, "hash": digest}
+        )
+        return entry, canonical_json(fields)
 
 
 class AuditEntry(AuditEvent):

@@ -16,13 +16,24 @@ and never repeats the token or any key.
 
 The purpose is not in the token: a token lasts hours, a purpose belongs to one request, and it
 comes in the ``X-Clew-Purpose`` header (``caller_from_headers``).
+
+Verified tokens are remembered (``VerifiedTokens``): a client sends the same token with every
+request, and checking its signature again each time cost more CPU than the rest of identity. An
+entry is found by the exact token text, so a token that differs in any character is verified in
+full; the times (``exp``, ``nbf``, ``iat``) are checked against each request's ``now`` on every
+hit, so a remembered token expires to the second as an unremembered one does; an entry is kept
+at most ``VERIFIED_MAX_AGE`` (a key withdrawn from a JWKS stops being honoured within that time
+of the key set's own refresh); refusals are never remembered. Tokens cannot be revoked today
+(neither before nor after this cache): a token is good until it expires.
 """
 
 from __future__ import annotations
 
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -39,16 +50,64 @@ from schema.grading import Sensitivity
 LEEWAY = timedelta(seconds=30)
 _MAX_TOKEN_CHARS = 16_384  # far above any real JWT; refuses megabyte headers before parsing them
 _REQUIRED_CLAIMS = ["iss", "aud", "sub", "jti", "iat", "exp"]
+VERIFIED_TOKENS = 1_024
+"""Verified tokens a verifier remembers (least recently used forgotten first)."""
+VERIFIED_MAX_AGE = timedelta(seconds=60)
+"""How long a verification is remembered at most, whatever the token's own expiry."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Verified:
+    caller: Caller  # without a purpose; immutable
+    claims: Mapping[str, Any]  # the times are checked against each request's ``now``
+    until: datetime  # forgotten from then on (``VERIFIED_MAX_AGE`` after the verification)
+
+
+class VerifiedTokens:
+    """A bounded LRU of verified tokens, found by their exact text; thread-safe (the view verifies
+    on the event loop, or in a worker thread when a JWKS may have to be fetched)."""
+
+    def __init__(self, maxsize: int = VERIFIED_TOKENS, max_age: timedelta = VERIFIED_MAX_AGE):
+        self.maxsize = maxsize
+        self.max_age = max_age
+        self._entries: OrderedDict[str, _Verified] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, token: str, now: datetime) -> _Verified | None:
+        with self._lock:
+            found = self._entries.get(token)
+            if found is None:
+                return None
+            if now >= found.until or now < found.until - self.max_age:
+                # Stale, or a ``now`` before the verification (a clock set back): verify again.
+                del self._entries[token]
+                return None
+            self._entries.move_to_end(token)
+            return found
+
+    def put(self, token: str, verified: _Verified) -> None:
+        if self.maxsize < 1:
+            return
+        with self._lock:
+            self._entries[token] = verified
+            self._entries.move_to_end(token)
+            while len(self._entries) > self.maxsize:
+                self._entries.popitem(last=False)
 
 
 @dataclass(frozen=True, slots=True)
 class TokenVerifier:
-    """What a token must satisfy: a signature by one of ``keys``, this issuer and audience."""
+    """What a token must satisfy: a signature by one of ``keys``, this issuer and audience.
+    ``verified`` remembers tokens already verified (see the module docstring)."""
 
     keys: KeySource
     issuer: str = DEFAULT_ISSUER
     audience: str = DEFAULT_AUDIENCE
     leeway: timedelta = LEEWAY
+    verified: VerifiedTokens = field(default_factory=VerifiedTokens, compare=False, repr=False)
 
 
 def build_verifier(config: AuthConfig) -> TokenVerifier:
@@ -118,6 +177,11 @@ def verify_token(verifier: TokenVerifier, token: str, now: datetime) -> Caller:
     token = token.strip()
     if not token or len(token) > _MAX_TOKEN_CHARS or token.count(".") != 2:
         raise InvalidToken(NOT_A_JWT, reason="malformed")
+    now = now.astimezone(UTC)
+    known = verifier.verified.get(token, now)
+    if known is not None:
+        _check_times(known.claims, now, verifier.leeway)
+        return known.caller
     key = verifier.keys.key_for(token)
     try:
         claims: dict[str, Any] = jwt.decode(
@@ -136,8 +200,11 @@ def verify_token(verifier: TokenVerifier, token: str, now: datetime) -> Caller:
         )
     except jwt.PyJWTError as exc:
         raise _refusal(exc, verifier) from exc
-    _check_times(claims, now.astimezone(UTC), verifier.leeway)
-    return _caller(claims)
+    _check_times(claims, now, verifier.leeway)
+    caller = _caller(claims)
+    times: dict[str, Any] = {n: claims[n] for n in ("exp", "nbf", "iat") if n in claims}
+    verifier.verified.put(token, _Verified(caller, times, now + verifier.verified.max_age))
+    return caller
 
 
 def _refusal(exc: jwt.PyJWTError, verifier: TokenVerifier) -> InvalidToken:

@@ -84,6 +84,16 @@ class Context:
         worker thread pool, so that the event loop keeps serving other requests."""
         return await anyio.to_thread.run_sync(call)
 
+    def read_sync(self, query: str, params: Params | None = None) -> Result:
+        """A read-only store query under the API's time limit, timed for the metrics, on the
+        calling thread: for a walk that issues many queries and runs whole in one worker thread
+        (``run_sync``) rather than hopping off the event loop once per query."""
+        started = perf_counter()
+        try:
+            return self.store.read(query, params, timeout_ms=self.limits.query_timeout_ms)
+        finally:
+            self.observe_store(perf_counter() - started)
+
     async def read(self, query: str, params: Params | None = None) -> Result:
         """A read-only store query under the API's time limit, timed for the metrics."""
         timeout_ms = self.limits.query_timeout_ms

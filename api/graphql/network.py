@@ -182,14 +182,17 @@ async def expand_network(
     if isinstance(step, InvalidInput):
         return step
     view = view_of(ctx.caller)
-    found = await expand(
-        ctx.read,
-        view,
-        seeds,
-        hops=hops,
-        step=step,
-        budget=limits.hop_budget,
-        hub_degree=limits.hub_degree,
+    # The whole walk in one worker thread: one hop off the event loop, not one per query.
+    found = await ctx.run_sync(
+        lambda: expand(
+            ctx.read_sync,
+            view,
+            seeds,
+            hops=hops,
+            step=step,
+            budget=limits.hop_budget,
+            hub_degree=limits.hub_degree,
+        )
     )
     upto = found.nodes[: offset + limit]
     page = found.nodes[offset : offset + limit]
@@ -254,15 +257,17 @@ async def find_paths(
     if isinstance(step, InvalidInput):
         return step
     view = view_of(ctx.caller)
-    found = await shortest_paths(
-        ctx.read,
-        view,
-        ends["from"],
-        ends["to"],
-        max_hops=max_hops,
-        step=step,
-        budget=limits.hop_budget,
-        cap=limit if all else 1,
+    found = await ctx.run_sync(
+        lambda: shortest_paths(
+            ctx.read_sync,
+            view,
+            ends["from"],
+            ends["to"],
+            max_hops=max_hops,
+            step=step,
+            budget=limits.hop_budget,
+            cap=limit if all else 1,
+        )
     )
     on_paths = sorted(found.nodes.values(), key=lambda n: n.id)
     return Paths(

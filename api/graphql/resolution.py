@@ -8,8 +8,10 @@ not see is answered exactly as one that does not exist.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from enum import Enum
+from typing import Final
 
 import strawberry
 from strawberry.types import Info
@@ -25,6 +27,9 @@ from api.graphql.errors import InvalidInput, Refused, invalid, refused
 from api.graphql.visible import view_of
 from graph.entity_reads import label_of
 from schema.errors import ResolutionError
+
+MENTION_ID: Final = re.compile(r"^rec_[a-z0-9_]+_[a-z2-7]{26}(#subject[0-9]{1,4})?$")
+"""A person mention's id: its record's, and for a report's subject, which one."""
 
 
 @strawberry.type(description="One comparison's part in a pair's match weight.")
@@ -176,6 +181,14 @@ async def decide(
     denied = refused(ctx, Permission.DECIDE)
     if denied is not None:
         return denied
+    for field, text in (("leftMention", left_mention), ("rightMention", right_mention)):
+        if not MENTION_ID.match(text):
+            return invalid(
+                ctx,
+                field,
+                f"{text[:80]!r} is not a mention id: resolution(entityId) lists them "
+                "(rec_<kind>_<26 characters>, with #subjectN for a report's subject)",
+            )
     if not reason.strip():
         return invalid(ctx, "reason", "say why: the reason is kept with the decision")
     if len(reason) > 2_000:

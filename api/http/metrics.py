@@ -58,11 +58,21 @@ class Metrics:
             "Requests whose audit entry could not be written (each was answered 503).",
             registry=self.registry,
         )
+        # The labelled children, found once per label values: ``labels()`` validates and locks
+        # on every call. Both label sets are bounded (by the schema's root fields and outcomes).
+        self._counted: dict[tuple[str, str], Counter] = {}
+        self._timed: dict[str, Histogram] = {}
 
     def request(self, root_fields: tuple[str, ...], outcome: str, seconds: float) -> None:
         operation = operation_label(root_fields)
-        self.requests.labels(operation, outcome).inc()
-        self.latency.labels(operation).observe(seconds)
+        counted = self._counted.get((operation, outcome))
+        if counted is None:
+            counted = self._counted[operation, outcome] = self.requests.labels(operation, outcome)
+        timed = self._timed.get(operation)
+        if timed is None:
+            timed = self._timed[operation] = self.latency.labels(operation)
+        counted.inc()
+        timed.observe(seconds)
 
     async def endpoint(self, request: Request) -> Response:
         return Response(generate_latest(self.registry), media_type=CONTENT_TYPE_LATEST)

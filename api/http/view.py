@@ -238,18 +238,19 @@ class GraphQLView(GraphQL[Context, None]):
             response = error_response(503, AUDIT_UNAVAILABLE, "AUDIT_UNAVAILABLE", request_id)
             ending = Ending(Outcome.ERROR, "audit-unavailable")
         services.metrics.request(exchange.root_fields, ending.outcome.value, duration)
-        request_log.info(
-            "graphql request",
-            extra={
-                "request_id": request_id,
-                "user": event.user,
-                "operation": event.operation,
-                "outcome": ending.outcome.value,
-                "error_code": ending.error_code,
-                "status": response.status_code,
-                "duration_ms": round(duration * 1000, 3),
-            },
-        )
+        if request_log.isEnabledFor(logging.INFO):  # the line is built only to be written
+            request_log.info(
+                "graphql request",
+                extra={
+                    "request_id": request_id,
+                    "user": event.user,
+                    "operation": event.operation,
+                    "outcome": ending.outcome.value,
+                    "error_code": ending.error_code,
+                    "status": response.status_code,
+                    "duration_ms": round(duration * 1000, 3),
+                },
+            )
         response.headers[REQUEST_ID_HEADER] = request_id
         await response(scope, receive, send)
 

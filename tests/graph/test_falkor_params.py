@@ -60,3 +60,11 @@ def test_booleans_sets_and_odd_keys() -> None:
 def test_errors_name_the_parameter(params: dict[str, Any], message: str) -> None:
     with pytest.raises(QueryError, match=message):
         params_header(params)
+
+
+def test_a_nul_character_is_refused_with_what_to_do() -> None:
+    # FalkorDB reads NUL as the end of the query: sent, it fails with a parse error.
+    with pytest.raises(QueryError, match="NUL"):
+        params_header({"x": "a\x00b"})
+    with pytest.raises(QueryError, match="NUL"):
+        params_header({"rows": [{"name": "\x00"}]})

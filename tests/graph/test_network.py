@@ -3,7 +3,6 @@ them reach on small hand-made graphs in the real store."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -97,7 +96,7 @@ def relate(
 
 
 def reader(store: GraphStore) -> Any:
-    async def read(query: str, params: Mapping[str, Any]) -> Result:
+    def read(query: str, params: Mapping[str, Any]) -> Result:
         return store.read(query, dict(params))
 
     return read
@@ -106,13 +105,13 @@ def reader(store: GraphStore) -> Any:
 def run_expand(store: GraphStore, view: View, seeds: Sequence[str], **kw: Any) -> Expansion:
     options: dict[str, Any] = {"hops": 1, "step": Step(), "budget": 100, "hub_degree": 100}
     options.update(kw)
-    return asyncio.run(expand(reader(store), view, seeds, **options))
+    return expand(reader(store), view, seeds, **options)
 
 
 def run_paths(store: GraphStore, view: View, source: str, target: str, **kw: Any) -> PathSearch:
     options: dict[str, Any] = {"max_hops": 4, "step": Step(), "budget": 100, "cap": 20}
     options.update(kw)
-    return asyncio.run(shortest_paths(reader(store), view, source, target, **options))
+    return shortest_paths(reader(store), view, source, target, **options)
 
 
 def ids(found: Expansion) -> set[str]:

@@ -12,9 +12,16 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from api.auth.identity import Caller, Permission, Role
-from api.auth.keys import SigningKey, StaticKey, load_or_create_dev_key
+from api.auth.keys import SigningKey, StaticKey, VerificationKey, load_or_create_dev_key
 from api.auth.purpose import PURPOSE_HEADER
-from api.auth.tokens import LEEWAY, TokenVerifier, caller_from_headers, issue_token, verify_token
+from api.auth.tokens import (
+    LEEWAY,
+    TokenVerifier,
+    VerifiedTokens,
+    caller_from_headers,
+    issue_token,
+    verify_token,
+)
 from schema.errors import (
     AuthError,
     ConfigError,
@@ -332,3 +339,79 @@ def test_role_permission_matrix(
     callers: dict[Role, Caller], role: Role, permission: Permission
 ) -> None:
     assert callers[role].can(permission) is (permission in GRANTED[role])
+
+
+# --- remembered verifications -------------------------------------------------------------------
+
+
+class CountingKey:
+    """The development key, counting the full verifications (each one asks for the key)."""
+
+    def __init__(self, key: SigningKey) -> None:
+        self.key = StaticKey(key.public())
+        self.asked = 0
+
+    def key_for(self, token: str) -> VerificationKey:
+        self.asked += 1
+        return self.key.key_for(token)
+
+
+def counting(dev_key: SigningKey, **kw: Any) -> tuple[TokenVerifier, CountingKey]:
+    keys = CountingKey(dev_key)
+    return TokenVerifier(keys, verified=VerifiedTokens(**kw)), keys
+
+
+def test_a_verified_token_is_remembered_and_gives_the_same_caller(dev_key: SigningKey) -> None:
+    verifier, keys = counting(dev_key)
+    token = token_for(dev_key)
+    first = verify_token(verifier, token, NOW)
+    again = verify_token(verifier, token, NOW + timedelta(seconds=5))
+    assert keys.asked == 1
+    assert again == first
+    assert again == verify_token(TokenVerifier(StaticKey(dev_key.public())), token, NOW)
+    assert again.purpose is None
+    # A token that differs in one character is verified in full (and refused).
+    with pytest.raises(InvalidToken):
+        verify_token(verifier, token[:-2] + ("A" if token[-2] != "A" else "B") + token[-1], NOW)
+    assert keys.asked == 2
+
+
+def test_a_remembered_token_still_expires_to_the_second(dev_key: SigningKey) -> None:
+    verifier, keys = counting(dev_key, max_age=timedelta(hours=2))
+    token = token_for(dev_key, expires=NOW + timedelta(seconds=40))
+    verify_token(verifier, token, NOW)
+    expiry = NOW + timedelta(seconds=40) + LEEWAY
+    verify_token(verifier, token, expiry - timedelta(seconds=1))
+    assert keys.asked == 1
+    with pytest.raises(InvalidToken) as refused:
+        verify_token(verifier, token, expiry)
+    assert refused.value.reason == "expired"
+    assert keys.asked == 1  # refused from the remembered claims, as a full check refuses it
+
+
+def test_remembering_is_bounded_in_time_and_number(dev_key: SigningKey) -> None:
+    verifier, keys = counting(dev_key, maxsize=2, max_age=timedelta(seconds=60))
+    tokens = [token_for(dev_key) for _ in range(3)]
+    verify_token(verifier, tokens[0], NOW)
+    verify_token(verifier, tokens[0], NOW + timedelta(seconds=59))
+    assert keys.asked == 1
+    verify_token(verifier, tokens[0], NOW + timedelta(seconds=60))  # too old: verified again
+    assert keys.asked == 2
+    verify_token(verifier, tokens[0], NOW - timedelta(seconds=1))  # the clock went back
+    assert keys.asked == 3
+    for token in tokens:
+        verify_token(verifier, token, NOW)
+    assert len(verifier.verified) == 2
+    assert keys.asked == 5  # tokens[0] was remembered (again) by the check before
+    verify_token(verifier, tokens[0], NOW)  # the least recently used was forgotten
+    assert keys.asked == 6
+
+
+def test_refusals_are_not_remembered(dev_key: SigningKey) -> None:
+    verifier, keys = counting(dev_key)
+    token = token_for(dev_key, expires=NOW + timedelta(seconds=1))
+    for _ in range(2):
+        with pytest.raises(InvalidToken):
+            verify_token(verifier, token, NOW + HOUR)
+    assert keys.asked == 2
+    assert len(verifier.verified) == 0

@@ -109,13 +109,13 @@ def test_an_investigator_decides_on_visible_mentions_only(
         ivy,
         DECIDE,
         a=world.official_nominal,
-        b="rec_nominal_nothere",
+        b="rec_person_aaaaaaaaaaaaaaaaaaaaaaaaaa",
         j="DIFFERENT",
         why="not him",
     )
     assert hidden["__typename"] == missing["__typename"] == "InvalidInput"
     assert hidden["message"].replace(world.secret_nominal, "X") == missing["message"].replace(
-        "rec_nominal_nothere", "X"
+        "rec_person_aaaaaaaaaaaaaaaaaaaaaaaaaa", "X"
     )
     assert store.read("MATCH (d:MatchDecision) RETURN count(d)").single() == 0
     subscriber = store.read("MATCH (r:PhoneSubscriberRecord) RETURN r.id").single()
@@ -131,3 +131,13 @@ def test_an_investigator_decides_on_visible_mentions_only(
     assert made["__typename"] == "Decision"
     assert made["decidedBy"] == "ivy"
     assert store.read("MATCH (d:MatchDecision) RETURN d.decided_by").single() == "ivy"
+
+
+def test_text_that_is_not_a_mention_id_is_invalid_input_naming_the_field(
+    client: TestClient, token_for: Callable[..., str], world: World
+) -> None:
+    ivy = token_for("ivy", "investigator")
+    for bad in ("", "x\x00y", "rec_person_a'b", "MATCH (n) DETACH DELETE n"):
+        answer = ask(client, ivy, DECIDE, a=bad, b=world.official_nominal, j="SAME", why="x")
+        assert answer["__typename"] == "InvalidInput"
+        assert answer["field"] == "leftMention"
