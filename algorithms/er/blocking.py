@@ -181,6 +181,13 @@ def block_pairs(
 ) -> tuple[I64, I64, int, int]:
     """Every pair of records sharing a block code, ``left < right``, at least one of them
     ``>= new_from``; with the count of blocks skipped for size and the pairs they held."""
+    if new_from > 0:
+        # Only blocks that hold a new record can give a pair: the others are dropped before
+        # sorting (whole blocks, so block sizes, and so the caps, are unchanged). An
+        # incremental run sorts its new records' blocks, not the whole table's.
+        fresh = codes[records >= new_from]
+        keep = np.isin(codes, np.unique(fresh))
+        records, codes = records[keep], codes[keep]
     rows = unique(codes * np.int64(records.max(initial=0) + 1) + records)
     span = np.int64(records.max(initial=0) + 1)
     codes, records = rows // span, rows % span

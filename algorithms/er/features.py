@@ -7,6 +7,10 @@ distinct normalised values, and everything a comparison or a blocking key needs 
 paths then touch only numpy arrays: plain arrays rather than pydantic models (STYLE 9), since
 they run over every candidate pair.
 
+Codes follow the order of first appearance, values' and attributes' alike, so that records
+appended to an encoded column (``extend_column``: only their cells read, only values not seen
+before given attributes) get the codes that encoding the whole column again would give.
+
 Per kind (see ``table.ColumnKind``):
 
 - names: ``names.fold``, titles and suffixes dropped; full names read by ``parse_full_name``
@@ -44,6 +48,7 @@ from algorithms.er.names import (
     related_pairs,
 )
 from algorithms.er.table import Cell, Column, ColumnKind, RecordTable
+from schema.errors import ResolutionError
 
 I32 = NDArray[np.int32]
 I64 = NDArray[np.int64]
@@ -79,7 +84,9 @@ class Encoded:
     distinct normalised values); ``first[r]`` is its first value's code, -1 when it has none.
     ``attrs`` holds per-code arrays (phonetic keys, date parts...); ``texts`` per-code strings
     other than the value; ``related`` the sorted keys of nickname-related first-token pairs
-    (``a * len(texts["first_vocab"]) + b``).
+    (``a * len(texts["first_vocab"]) + b``); ``keys`` the distinct keys of each factorised
+    attribute in code order (its vocabulary), so that ``extend_column`` gives a new value the
+    code the same key has, or the next one, exactly as encoding the whole column would.
     """
 
     kind: ColumnKind
@@ -92,6 +99,7 @@ class Encoded:
     texts: dict[str, NDArray[np.object_]] = field(default_factory=dict)
     related: I64 | None = None
     strings: NDArray[np.object_] = field(default_factory=lambda: np.empty(0, dtype=object))
+    keys: dict[str, NDArray[np.object_]] = field(default_factory=dict)
 
     @property
     def multi(self) -> bool:
@@ -275,60 +283,72 @@ def normaliser(kind: ColumnKind, region: str) -> Callable[[str], str | None]:
 
 
 # -- per-value attributes ----------------------------------------------------------------------
+#
+# Computed for a run of values: every value when a column is encoded, only those not seen before
+# when it is extended. A factorised attribute takes its codes from a vocabulary (key -> code in
+# order of first appearance) carried over from the column extended, so that a key seen before
+# keeps its code and a new one takes the next: the codes encoding the whole column would give.
+
+Vocabs = dict[str, dict[str, int]]
+PerValue = tuple[dict[str, NDArray[Any]], dict[str, NDArray[np.object_]]]
 
 
-def _codes_of(keys: Sequence[str]) -> I32:
-    codes, uniques = factorise(keys)
-    if "" in uniques:
-        codes[codes == uniques.index("")] = -1
+def _codes_in(keys: Sequence[str], vocab: dict[str, int], *, blank_missing: bool = True) -> I32:
+    codes = np.fromiter(
+        (vocab.setdefault(k, len(vocab)) for k in keys), dtype=np.int32, count=len(keys)
+    )
+    # The empty key (no surname, no area) is no key: -1, though it holds its place in the
+    # vocabulary, as it does in a factorisation of the whole column.
+    blank = vocab.get("") if blank_missing else None
+    if blank is not None:
+        codes[codes == blank] = -1
     return codes
 
 
-def _name_attrs(
-    values: list[str],
-) -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[np.object_]], I64]:
+def _name_attrs(values: list[str], vocabs: Vocabs) -> PerValue:
     firsts = [v.split(" ", 1)[0] for v in values]
-    first, vocab = factorise(firsts)
     attrs: dict[str, NDArray[Any]] = {
-        "meta": _codes_of([phonetic(v) for v in values]),
+        "meta": _codes_in([phonetic(v) for v in values], vocabs.setdefault("meta", {})),
         "initial": np.array([ord(v[0]) for v in values], dtype=np.int32),
-        "first": first,
+        "first": _codes_in(firsts, vocabs.setdefault("first", {}), blank_missing=False),
         "length": np.array([len(v) for v in values], dtype=np.int32),
         "tokens": np.array([v.count(" ") + 1 for v in values], dtype=np.int32),
     }
-    return attrs, {"first_vocab": _objects(vocab)}, related_pairs(vocab)
+    return attrs, {}
 
 
-def _full_name_attrs(
-    values: list[str],
-) -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[np.object_]], I64]:
+def _full_name_attrs(values: list[str], vocabs: Vocabs) -> PerValue:
     fores = [v.split("|", 1)[0] for v in values]
     surs = [v.split("|", 1)[1] for v in values]
     firsts = [f.split(" ", 1)[0] if f else "" for f in fores]
-    first, vocab = factorise(firsts)
+
+    def codes(name: str, keys: Sequence[str]) -> I32:
+        return _codes_in(keys, vocabs.setdefault(name, {}))
+
     attrs: dict[str, NDArray[Any]] = {
-        "first": first,
-        "surname": _codes_of(surs),
-        "first_meta": _codes_of([phonetic(f) for f in firsts]),
-        "surname_meta": _codes_of([phonetic(s) for s in surs]),
-        "sorted": _codes_of(
-            [" ".join(sorted(f"{f} {s}".split())) for f, s in zip(fores, surs, strict=True)]
+        "first": _codes_in(firsts, vocabs.setdefault("first", {}), blank_missing=False),
+        "surname": codes("surname", surs),
+        "first_meta": codes("first_meta", [phonetic(f) for f in firsts]),
+        "surname_meta": codes("surname_meta", [phonetic(s) for s in surs]),
+        "sorted": codes(
+            "sorted",
+            [" ".join(sorted(f"{f} {s}".split())) for f, s in zip(fores, surs, strict=True)],
         ),
-        "first_surname": _codes_of(
-            [f"{f} {s}" if f else "" for f, s in zip(firsts, surs, strict=True)]
+        "first_surname": codes(
+            "first_surname", [f"{f} {s}" if f else "" for f, s in zip(firsts, surs, strict=True)]
         ),
-        "initial_surname": _codes_of(
-            [f"{f[0]} {s}" if f else "" for f, s in zip(firsts, surs, strict=True)]
+        "initial_surname": codes(
+            "initial_surname",
+            [f"{f[0]} {s}" if f else "" for f, s in zip(firsts, surs, strict=True)],
         ),
+        "first_length": np.array([len(f) for f in firsts], dtype=np.int32),
+        "first_initial": np.array([ord(f[0]) if f else 0 for f in firsts], dtype=np.int32),
     }
     texts = {
-        "first_vocab": _objects(vocab),
         "surnames": _objects(surs),
         "plain": _objects([f"{f} {s}".strip() for f, s in zip(fores, surs, strict=True)]),
     }
-    attrs["first_length"] = np.array([len(f) for f in vocab], dtype=np.int32)[first]
-    attrs["first_initial"] = np.array([ord(f[0]) if f else 0 for f in vocab], dtype=np.int32)[first]
-    return attrs, texts, related_pairs(vocab)
+    return attrs, texts
 
 
 def _date_attrs(values: list[str]) -> dict[str, NDArray[Any]]:
@@ -367,18 +387,58 @@ def _ordinal(y: int, m: int, d: int) -> int:
 _UK_POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}$")
 
 
-def _postcode_attrs(values: list[str]) -> dict[str, NDArray[Any]]:
-    areas = [v[:-3] if _UK_POSTCODE.match(v) else v[:-1] if len(v) > 2 else v for v in values]
-    return {"area": _codes_of(areas)}
+def _postcode_area(v: str) -> str:
+    return v[:-3] if _UK_POSTCODE.match(v) else v[:-1] if len(v) > 2 else v
 
 
-def _phone_attrs(values: list[str]) -> dict[str, NDArray[Any]]:
-    # The last eight digits: the same number written with and without its country code.
-    return {"tail": _codes_of([v[-8:] for v in values])}
+def _attrs(kind: ColumnKind, values: list[str], vocabs: Vocabs) -> PerValue:
+    """The per-value attributes and texts of ``values`` (see ``Encoded``)."""
+    if kind in (ColumnKind.FORENAME, ColumnKind.SURNAME):
+        return _name_attrs(values, vocabs)
+    if kind is ColumnKind.FULL_NAME:
+        return _full_name_attrs(values, vocabs)
+    if kind is ColumnKind.DATE_OF_BIRTH:
+        return _date_attrs(values), {}
+    if kind is ColumnKind.POSTCODE:
+        areas = [_postcode_area(v) for v in values]
+        return {"area": _codes_in(areas, vocabs.setdefault("area", {}))}, {}
+    if kind is ColumnKind.EMAIL:
+        local = [v.split("@", 1)[0] for v in values]
+        return {"local": _codes_in(local, vocabs.setdefault("local", {}))}, {}
+    if kind is ColumnKind.PHONE:
+        # The last eight digits: the same number written with and without its country code.
+        tails = [v[-8:] for v in values]
+        return {"tail": _codes_in(tails, vocabs.setdefault("tail", {}))}, {}
+    if kind is ColumnKind.ADDRESS:
+        return {}, {"compact": _objects([v.replace(" ", "") for v in values])}
+    return {}, {}
 
 
-def _email_attrs(values: list[str]) -> dict[str, NDArray[Any]]:
-    return {"local": _codes_of([v.split("@", 1)[0] for v in values])}
+def _with_attrs(e: Encoded, old: Encoded | None = None) -> Encoded:
+    """``e`` with its values' attributes: ``old``'s (the column ``e`` extends, whose values
+    come first in ``e``'s) kept, and only the values after them computed."""
+    if old is not None and len(e.values) == len(old.values):
+        return replace(e, attrs=old.attrs, texts=old.texts, related=old.related, keys=old.keys)
+    start = 0 if old is None else len(old.values)
+    vocabs: Vocabs = {}
+    if old is not None:
+        vocabs = {
+            name: dict(zip(k.tolist(), range(k.size), strict=True)) for name, k in old.keys.items()
+        }
+    attrs, texts = _attrs(e.kind, e.values[start:], vocabs)
+    if old is not None:
+        attrs = {name: np.concatenate([old.attrs[name], a]) for name, a in attrs.items()}
+        texts = {name: np.concatenate([old.texts[name], t]) for name, t in texts.items()}
+    keys = {name: _objects(list(vocab)) for name, vocab in vocabs.items()}
+    related = None
+    if "first" in keys:
+        texts["first_vocab"] = keys["first"]
+        unchanged = old is not None and old.keys["first"].size == keys["first"].size
+        # Related pairs are keyed by the vocabulary's size: the same while no first name is new.
+        related = (
+            old.related if unchanged and old is not None else related_pairs(keys["first"].tolist())
+        )
+    return replace(e, attrs=attrs, texts=texts, related=related, keys=keys)
 
 
 # -- encoding ----------------------------------------------------------------------------------
@@ -386,6 +446,20 @@ def _email_attrs(values: list[str]) -> dict[str, NDArray[Any]]:
 
 def encode_column(column: Column, *, region: str = "GB") -> Encoded:
     """``column`` normalised and encoded (see the module docstring)."""
+    return _encode(column, region, None)
+
+
+def extend_column(e: Encoded, column: Column, *, region: str = "GB") -> Encoded:
+    """``e`` (a column encoded as read, over-shared values included) with ``column``'s records
+    appended: only their cells are read, and only values not seen before get attributes. The
+    result is ``encode_column`` of the two columns concatenated, codes included: values take
+    codes in order of first appearance, so the old ones keep theirs and new ones come after."""
+    if column.kind is not e.kind:
+        raise ResolutionError(f"cannot extend a {e.kind} column with a {column.kind} one")
+    return _encode(column, region, e)
+
+
+def _encode(column: Column, region: str, old: Encoded | None) -> Encoded:
     normalise = normaliser(column.kind, region)
     cells = column.values
     # Cells repeat (a million records hold perhaps fifty thousand forenames): each distinct cell
@@ -396,6 +470,8 @@ def encode_column(column: Column, *, region: str = "GB") -> Encoded:
     cell_of = np.fromiter(map(position.__getitem__, cells), dtype=np.int64, count=len(cells))
     read: dict[str, str | None] = {}
     index: dict[str, int] = {}
+    if old is not None:
+        index = dict(zip(old.values, range(len(old.values)), strict=True))
     cell_codes: list[int] = []
     cell_lengths = np.zeros(len(distinct), dtype=np.int64)
     for i, cell in enumerate(distinct):
@@ -419,6 +495,14 @@ def encode_column(column: Column, *, region: str = "GB") -> Encoded:
     slots = np.asarray(cell_codes, dtype=np.int32)[gather]
     if np.any(lengths > 1):
         slots, offsets = _dedupe_cells(slots, offsets)
+    if old is None:
+        strings = _objects(values)
+    else:
+        # A record's values are deduplicated and ordered within the record alone: the old
+        # records' slots stand as they are.
+        slots = np.concatenate([old.slots, slots])
+        offsets = np.concatenate([old.offsets, offsets[1:] + old.offsets[-1]])
+        strings = np.concatenate([old.strings, _objects(values[len(old.values) :])])
     counts = np.bincount(slots, minlength=len(values)).astype(np.int64)
     encoded = Encoded(
         column.kind,
@@ -427,9 +511,9 @@ def encode_column(column: Column, *, region: str = "GB") -> Encoded:
         _first(offsets, slots),
         values,
         counts,
-        strings=_objects(values),
+        strings=strings,
     )
-    return _with_attrs(encoded)
+    return _with_attrs(encoded, old)
 
 
 def _objects(values: Sequence[str]) -> NDArray[np.object_]:
@@ -468,27 +552,6 @@ def _dedupe_cells(slots: I32, offsets: I64) -> tuple[I32, I64]:
     new = np.zeros_like(offsets)
     np.cumsum(np.bincount(records, minlength=offsets.size - 1), out=new[1:])
     return kept, new
-
-
-def _with_attrs(e: Encoded) -> Encoded:
-    kind = e.kind
-    if kind in (ColumnKind.FORENAME, ColumnKind.SURNAME):
-        attrs, texts, related = _name_attrs(e.values)
-        return replace(e, attrs=attrs, texts=texts, related=related)
-    if kind is ColumnKind.FULL_NAME:
-        attrs, texts, related = _full_name_attrs(e.values)
-        return replace(e, attrs=attrs, texts=texts, related=related)
-    if kind is ColumnKind.DATE_OF_BIRTH:
-        return replace(e, attrs=_date_attrs(e.values))
-    if kind is ColumnKind.POSTCODE:
-        return replace(e, attrs=_postcode_attrs(e.values))
-    if kind is ColumnKind.EMAIL:
-        return replace(e, attrs=_email_attrs(e.values))
-    if kind is ColumnKind.PHONE:
-        return replace(e, attrs=_phone_attrs(e.values))
-    if kind is ColumnKind.ADDRESS:
-        return replace(e, texts={"compact": _objects([v.replace(" ", "") for v in e.values])})
-    return e
 
 
 def encode_table(table: RecordTable, *, region: str = "GB") -> dict[str, Encoded]:

@@ -44,7 +44,7 @@ from algorithms.er.em import (
     sample_pairs,
     train_m,
 )
-from algorithms.er.features import Encoded, encode_table, factorise
+from algorithms.er.features import Encoded, encode_table, extend_column, factorise
 from algorithms.er.hubs import DEFAULT_HUB_LIMITS, Hub, describe_hubs, find_hubs
 from algorithms.er.model import (
     ComparisonParams,
@@ -88,13 +88,26 @@ class Prepared:
     def n(self) -> int:
         return len(self.table)
 
+    @classmethod
+    def assemble(
+        cls, table: RecordTable, raw: dict[str, Encoded], hubs: dict[str, NDArray[np.int64]]
+    ) -> Prepared:
+        """The preparation of ``table`` from its encoded columns and their over-shared values."""
+        columns = {name: e.without(hubs[name]) if name in hubs else e for name, e in raw.items()}
+        dataset = None
+        if table.dataset is not None:
+            codes, _ = factorise([str(d) for d in table.dataset])
+            dataset = codes
+        return cls(table, columns, raw, hubs, dataset)
+
     def take(self, order: Sequence[int] | NDArray[np.integer]) -> Prepared:
         """The same preparation for the records ``order`` (a permutation or a subset), without
         normalising anything again: value codes, over-shared values and counts are the whole
         table's, as blocking and scoring need them."""
         idx = [int(i) for i in np.asarray(order, dtype=np.int64)]
         table = self.table
-        reordered = RecordTable(
+        # Records of a checked table, in another order: no need to check every cell again.
+        reordered = trusted_table(
             [table.ids[i] for i in idx],
             {
                 name: Column(col.kind, [col.values[i] for i in idx])
@@ -110,6 +123,55 @@ class Prepared:
             None if self.dataset is None else self.dataset[np.asarray(idx, dtype=np.int64)],
         )
 
+    def extend(
+        self,
+        new: RecordTable,
+        *,
+        hub_limits: Mapping[ColumnKind, int] | None = None,
+        region: str = "GB",
+    ) -> Prepared:
+        """This preparation with ``new``'s records appended (``hub_limits`` and ``region`` as it
+        was prepared with): only their cells are read and only values not seen before are
+        normalised. The result is ``prepare(self.table.concat(new))``, value codes included;
+        counts and over-shared values are the whole table's again."""
+        if set(self.table.columns) != set(new.columns) or self.table.is_link != new.is_link:
+            # Tables that cannot be joined: ``concat`` says how.
+            self.table.concat(new)
+        old = self.table
+        table = trusted_table(
+            [*old.ids, *new.ids],
+            {
+                name: Column(col.kind, [*col.values, *new.columns[name].values])
+                for name, col in old.columns.items()
+            },
+            None if old.dataset is None or new.dataset is None else [*old.dataset, *new.dataset],
+        )
+        raw = {
+            name: extend_column(e, new.columns[name], region=region) for name, e in self.raw.items()
+        }
+        return _prepared(table, raw, hub_limits)
+
+
+def _prepared(
+    table: RecordTable, raw: dict[str, Encoded], hub_limits: Mapping[ColumnKind, int] | None
+) -> Prepared:
+    limits = DEFAULT_HUB_LIMITS if hub_limits is None else hub_limits
+    return Prepared.assemble(table, raw, find_hubs(raw, limits, len(table)))
+
+
+def trusted_table(
+    ids: Sequence[str], columns: Mapping[str, Column], dataset: Sequence[str] | None
+) -> RecordTable:
+    """A ``RecordTable`` of parts already checked (two checked tables joined, or one saved
+    from a checked table), made without checking every cell again: at a million records the
+    check (no multi-valued cell in a single-valued column) costs seconds, and an incremental
+    run joins the existing table to the new records' every time."""
+    table = object.__new__(RecordTable)
+    object.__setattr__(table, "ids", ids)
+    object.__setattr__(table, "columns", columns)
+    object.__setattr__(table, "dataset", dataset)
+    return table
+
 
 def prepare(
     table: RecordTable,
@@ -119,15 +181,7 @@ def prepare(
 ) -> Prepared:
     """Encode ``table`` and set its over-shared values aside (``hub_limits``: distinct people
     per value by column kind; default ``hubs.DEFAULT_HUB_LIMITS``)."""
-    raw = encode_table(table, region=region)
-    limits = DEFAULT_HUB_LIMITS if hub_limits is None else hub_limits
-    hubs = find_hubs(raw, limits, len(table))
-    columns = {name: e.without(hubs[name]) if name in hubs else e for name, e in raw.items()}
-    dataset = None
-    if table.dataset is not None:
-        codes, _ = factorise([str(d) for d in table.dataset])
-        dataset = codes
-    return Prepared(table, columns, raw, hubs, dataset)
+    return _prepared(table, encode_table(table, region=region), hub_limits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,6 +558,18 @@ def specs_of(model: MatchModel) -> list[ComparisonSpec]:
 def prepare_for(model: MatchModel, table: RecordTable) -> Prepared:
     """``table`` prepared as ``model`` was trained (its hub limits and phone region), after
     checking that the table has the columns, of the kinds, the model compares."""
+    _check_columns(model, table)
+    return prepare(table, hub_limits=model.hub_limits, region=model.region)
+
+
+def extend_for(model: MatchModel, prepared: Prepared, new: RecordTable) -> Prepared:
+    """``prepared`` (made by ``prepare_for(model, ...)``) extended with ``new``'s records:
+    ``prepare_for(model, prepared.table.concat(new))`` without reading the old records again."""
+    _check_columns(model, new)
+    return prepared.extend(new, hub_limits=model.hub_limits, region=model.region)
+
+
+def _check_columns(model: MatchModel, table: RecordTable) -> None:
     for c in model.comparisons:
         column = table.columns.get(c.column)
         if column is None or column.kind is not c.kind:
@@ -511,7 +577,6 @@ def prepare_for(model: MatchModel, table: RecordTable) -> Prepared:
             raise ResolutionError(
                 f"the model compares {c.column!r} as {c.kind}; in this table it is {found}"
             )
-    return prepare(table, hub_limits=model.hub_limits, region=model.region)
 
 
 def score_pairs(

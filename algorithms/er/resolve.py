@@ -22,6 +22,12 @@ to a person) against the persons the graph holds, with the model of the last run
 - it writes only what changed: persons that gained mentions or merged (the others are not
   touched), the merged ones retired, their ``RESOLVES_TO`` edges and derived relationships.
 
+Both kinds of run keep the table's preparation (``prepared_cache``) in the folder they are given,
+when they are given one: an incremental run that finds it made for the same model and holding
+exactly the mentions already resolved extends it with the new mentions alone
+(``Prepared.extend``, the same encodings as preparing everything again) instead of reading every
+mention's every value again; otherwise it prepares from scratch, and its summary says which.
+
 How an incremental run can differ from a full one (never splitting a person, no retraining,
 only persons linked directly) is set out in ``algorithms.er.incremental``; decisions it cannot
 honour without a split are counted as deferred, for the next full run.
@@ -32,8 +38,9 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Final, Literal
 
 import numpy as np
@@ -52,7 +59,14 @@ from algorithms.er.entity_history import (
 )
 from algorithms.er.entity_ids import EntityAssignment, carry_entity_ids
 from algorithms.er.incremental import affected_mentions, assign_incremental
-from algorithms.er.link import Prepared, candidate_pairs, link, prepare_for, score_pairs
+from algorithms.er.link import (
+    Prepared,
+    candidate_pairs,
+    extend_for,
+    link,
+    prepare_for,
+    score_pairs,
+)
 from algorithms.er.model import MatchModel
 from algorithms.er.person_mentions import (
     PERSON_RECORD_LABELS,
@@ -61,6 +75,7 @@ from algorithms.er.person_mentions import (
     mentions_of,
     read_mentions,
 )
+from algorithms.er.prepared_cache import CacheMiss, load_prepared, save_prepared
 from algorithms.er.settings import LinkSettings
 from algorithms.er.survivorship import person_properties
 from algorithms.er.table import RecordTable
@@ -84,7 +99,8 @@ class ResolutionSummary:
 
     A full run counts every record and mention; an incremental one the records and mentions it
     resolved for the first time (``joined`` of them went to existing persons). ``entities`` is
-    the persons in the graph after the run either way."""
+    the persons in the graph after the run either way. ``preparation`` says how the table was
+    prepared (from the saved preparation or from scratch, and why) and whether it was saved."""
 
     run_id: str
     mode: Literal["full", "incremental"]
@@ -106,6 +122,7 @@ class ResolutionSummary:
     deferred: int
     joined: int
     seconds: float
+    preparation: str = ""
 
 
 def run_resolution(
@@ -115,13 +132,15 @@ def run_resolution(
     now: datetime,
     run_id: str,
     on_progress: Progress | None = None,
+    cache_dir: Path | None = None,
 ) -> ResolutionSummary:
-    """Resolve the graph's person mentions and write the result (module docstring). An
-    incremental run needs a full run's model: ``ResolutionError`` when there is none."""
+    """Resolve the graph's person mentions and write the result (module docstring), keeping
+    the table's preparation in ``cache_dir`` (none kept when it is None). An incremental run
+    needs a full run's model: ``ResolutionError`` when there is none."""
     tick = on_progress or (lambda stage, done, total: None)
     if mode == "incremental":
-        return _incremental(store, now, run_id, tick)
-    return _full(store, now, run_id, tick)
+        return _incremental(store, now, run_id, tick, cache_dir)
+    return _full(store, now, run_id, tick, cache_dir)
 
 
 @dataclass(slots=True)
@@ -205,7 +224,9 @@ def _write_run(
 # --- a full run ---------------------------------------------------------------------------------
 
 
-def _full(store: GraphStore, now: datetime, run_id: str, tick: Progress) -> ResolutionSummary:
+def _full(
+    store: GraphStore, now: datetime, run_id: str, tick: Progress, cache_dir: Path | None
+) -> ResolutionSummary:
     began = time.perf_counter()
     tick("read", 0, 1)
     records = list(q.iter_records(store, PERSON_RECORD_LABELS))
@@ -266,8 +287,9 @@ def _full(store: GraphStore, now: datetime, run_id: str, tick: Progress) -> Reso
         seconds=time.perf_counter() - began,
     )
     _write_run(store, summary, now, model, clustering.stats.model_dump_json())
+    saved = _save(cache_dir, result.prepared if result else None, version)
     tick("write", 5, 5)
-    return summary
+    return replace(summary, preparation=f"prepared from scratch; {saved}")
 
 
 # --- an incremental run -------------------------------------------------------------------------
@@ -311,7 +333,7 @@ def _read_split(store: GraphStore) -> _Read:
 
 
 def _incremental(
-    store: GraphStore, now: datetime, run_id: str, tick: Progress
+    store: GraphStore, now: datetime, run_id: str, tick: Progress, cache_dir: Path | None
 ) -> ResolutionSummary:
     began = time.perf_counter()
     model = latest_model(store)
@@ -322,6 +344,7 @@ def _incremental(
     version = model_version(model)
     tick("read", 0, 1)
     read = _read_split(store)
+    saved = _saved_preparation(cache_dir, version, read)
     mentions = [*read.existing, *read.new]
     n_old, n_new = len(read.existing), len(read.new)
     links = person_links(mentions, read_decisions(store))
@@ -332,8 +355,17 @@ def _incremental(
     tick("link", 0, 2)
     threshold = model.threshold.weight
     # Prepared once: the existing mentions' pairs below reuse these encodings, reordered.
-    table = MentionTable(list(mentions)).table()
-    prepared = prepare_for(model, table) if len(mentions) >= 2 else None
+    if isinstance(saved, Prepared):
+        prepared: Prepared | None = saved
+        how = "used the saved preparation"
+        if read.new:
+            prepared = extend_for(model, saved, MentionTable(read.new).table())
+            how = "extended the saved preparation"
+        table = saved.table if prepared is None else prepared.table
+    else:
+        table = MentionTable(list(mentions)).table()
+        prepared = prepare_for(model, table) if len(mentions) >= 2 else None
+        how = f"prepared from scratch ({saved.reason})"
     left, right, weight, probability = _new_pairs(model, table, prepared, n_old)
     affected = affected_mentions(existing, n_new, left, right, weight, threshold, links.must)
     tick("link", 1, 2)
@@ -409,8 +441,45 @@ def _incremental(
         seconds=time.perf_counter() - began,
     )
     _write_run(store, summary, now, model, result.clustering.stats.model_dump_json())
+    # Every new mention now resolves to a person: the next run's existing mentions are these.
+    if isinstance(saved, Prepared) and not read.new:
+        stored = "kept as it was"
+    else:
+        stored = _save(cache_dir, prepared, version)
     tick("write", 5, 5)
-    return summary
+    return replace(summary, preparation=f"{how}; {stored}")
+
+
+def _saved_preparation(cache_dir: Path | None, version: str, read: _Read) -> Prepared | CacheMiss:
+    """The saved preparation when it was made for ``version`` and holds exactly the existing
+    mentions, with ``read.existing`` (and their persons) put in its order; else why not."""
+    if cache_dir is None:
+        return CacheMiss("no folder to keep it in")
+    saved = load_prepared(cache_dir, version)
+    if isinstance(saved, CacheMiss):
+        return saved
+    position = {m.mention_id: i for i, m in enumerate(read.existing)}
+    ids = saved.table.ids
+    if len(position) != len(read.existing) or len(ids) != len(read.existing):
+        return CacheMiss("saved for other mentions than those resolved now")
+    order = [position.get(str(i), -1) for i in ids]
+    if min(order, default=0) < 0 or len(set(order)) != len(order):
+        return CacheMiss("saved for other mentions than those resolved now")
+    read.existing = [read.existing[i] for i in order]
+    read.persons = [read.persons[i] for i in order]
+    return saved
+
+
+def _save(cache_dir: Path | None, prepared: Prepared | None, version: str) -> str:
+    """Keep ``prepared`` for the next incremental run; what became of it, for the summary."""
+    if cache_dir is None or prepared is None:
+        return "not kept"
+    try:
+        save_prepared(cache_dir, prepared, version)
+    except (OSError, ValueError) as e:
+        # The run's result is written already; the next run prepares from scratch.
+        return f"not kept ({type(e).__name__}: {e})"
+    return "kept for the next incremental run"
 
 
 def _settings(model: MatchModel) -> LinkSettings:

@@ -15,7 +15,7 @@ from rich.table import Table
 
 from api.commands.demo_guide import guide
 from api.commands.load import require_migrated
-from api.commands.resolve import resolve_store
+from api.commands.resolve import resolution_dir, resolve_store
 from api.console import out, state
 from loaders.generate import SOURCES, generate_region
 from loaders.pipeline import LoadSummary, run_load
@@ -89,7 +89,7 @@ def demo(
                     reject_file=reject_file,
                 )
             )
-        resolved = resolve_store(store)
+        resolved = resolve_store(store, cache_dir=resolution_dir(st.settings.data_dir))
         lines = guide(store, st.settings)
     finally:
         store.close()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
@@ -45,8 +46,10 @@ def resolve_store(
     *,
     mode: Literal["full", "incremental"] = "full",
     show_progress: bool = True,
+    cache_dir: Path | None = None,
 ) -> ResolutionSummary:
-    """A run on ``store``, with a progress bar by stage."""
+    """A run on ``store``, with a progress bar by stage; the table's preparation is kept in
+    ``cache_dir`` for the next incremental run (none kept when it is None)."""
     now = datetime.now(UTC)
     run_id = f"resolve-{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
     with Progress(
@@ -63,7 +66,9 @@ def resolve_store(
         def tick(stage: str, done: int, total: int) -> None:
             bar.update(tasks[stage], completed=done, total=total)
 
-        return run_resolution(store, mode=mode, now=now, run_id=run_id, on_progress=tick)
+        return run_resolution(
+            store, mode=mode, now=now, run_id=run_id, on_progress=tick, cache_dir=cache_dir
+        )
 
 
 def print_summary(s: ResolutionSummary) -> None:
@@ -94,8 +99,19 @@ def print_summary(s: ResolutionSummary) -> None:
     for name, value in rows:
         table.add_row(name, f"{value:,}")
     table.add_row("rule version", s.rule_version)
+    if s.preparation:
+        table.add_row("preparation", s.preparation)
     table.add_row("seconds", f"{s.seconds:.1f}")
     out.print(table)
+
+
+def resolution_dir(data_dir: Path) -> Path:
+    """Where runs keep the table's preparation (``algorithms.er.prepared_cache``): the user's
+    data folder, readable by the user alone (it holds every mention's values)."""
+    folder = data_dir / "resolution"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    return folder
 
 
 @app.callback()
@@ -117,7 +133,11 @@ def resolve(
     store = st.open_store()
     try:
         require_migrated(store)
-        summary = resolve_store(store, mode="incremental" if incremental else "full")
+        summary = resolve_store(
+            store,
+            mode="incremental" if incremental else "full",
+            cache_dir=resolution_dir(st.settings.data_dir),
+        )
     finally:
         store.close()
     print_summary(summary)

@@ -138,3 +138,18 @@ def test_rules_on_names_alone_have_their_own_cap() -> None:
     assert found.stats.rules[1].pairs == 15  # the postcode is not a name: the general cap
     assert found.stats.max_name_block_size == 3
     assert candidate_pairs_from(columns, [names], n=6).stats.rules[0].pairs == 7
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_new_from_gives_exactly_the_full_runs_pairs_that_involve_a_new_record(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n, new_from = 400, 330
+    records = np.concatenate([np.arange(n), rng.integers(0, n, 200)]).astype(np.int64)
+    codes = rng.integers(0, 60, records.size).astype(np.int64)
+    left, right, skipped, _ = block_pairs(records, codes, max_block_size=12)
+    new = right >= new_from
+    l2, r2, skipped2, _ = block_pairs(records, codes, new_from=new_from, max_block_size=12)
+    assert sorted(zip(left[new].tolist(), right[new].tolist(), strict=True)) == sorted(
+        zip(l2.tolist(), r2.tolist(), strict=True)
+    )
+    assert skipped2 <= skipped
