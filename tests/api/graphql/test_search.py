@@ -15,7 +15,6 @@ from starlette.testclient import TestClient
 
 from algorithms.er.resolve import run_resolution
 from graph.audit_log import AuditLog
-from graph.records import write_edges, write_records, write_referenced
 from graph.store import GraphStore
 from loaders.entities import GraphWrites
 from loaders.map_companies import company_writes
@@ -35,6 +34,7 @@ from schema.records import (
     Record,
     ReportSubject,
 )
+from tests.api.graphql.world import write_all as write
 from tests.api.http.helpers import post
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -130,17 +130,6 @@ def records() -> list[tuple[Record, GraphWrites]]:
             (company, company_writes(company)),
         )
     ]
-
-
-def write(store: GraphStore, rows: list[tuple[Record, GraphWrites]]) -> None:
-    for record, _ in rows:
-        write_records(store, record.label, [record.node_properties()])
-    for _, writes in rows:
-        for entity in writes.all_entities:
-            write_referenced(store, entity.label, [entity.node_properties()])
-    for _, writes in rows:
-        for edge in writes.edges:
-            write_edges(store, edge.rel_type, "Record", edge.end_label, [edge.upsert_row()])
 
 
 @pytest.fixture

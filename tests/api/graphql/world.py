@@ -82,13 +82,13 @@ class World:
     official_nominal: str
 
 
-def _write(store: GraphStore, records: list[tuple[Record, GraphWrites]]) -> None:
+def write_all(store: GraphStore, records: list[tuple[Record, GraphWrites]]) -> None:
+    """Records, then the entities they describe or name, then their relationships, as a load
+    writes them."""
     for record, _ in records:
         write_records(store, record.label, [record.node_properties()])
     for _, writes in records:
-        for entity in writes.entities:
-            write_referenced(store, entity.label, [entity.node_properties()])
-        for entity in writes.referenced:
+        for entity in writes.all_entities:
             write_referenced(store, entity.label, [entity.node_properties()])
     for _, writes in records:
         for edge in writes.edges:
@@ -157,7 +157,7 @@ def build_world(store: GraphStore) -> World:
         (report_c, report_writes(report_c)),
         (report_s, report_writes(report_s)),
     ]
-    _write(store, records)
+    write_all(store, records)
     run_resolution(store, now=T0, run_id="world")
     persons = {
         str(r["mention"]): str(r["person"])
