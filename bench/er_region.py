@@ -145,8 +145,9 @@ def run_incremental_region(mentions: Any, truth: NDArray[Any], seed: int = 7) ->
     from algorithms.er.cluster import cluster_pairs
     from algorithms.er.entity_explain import model_version
     from algorithms.er.incremental import affected_mentions, assign_incremental
-    from algorithms.er.link import Prepared, candidate_pairs, extend_for, link, score_pairs
+    from algorithms.er.link import candidate_pairs, extend_for, link, score_pairs
     from algorithms.er.person_mentions import MentionTable, deterministic_links
+    from algorithms.er.prepared import Prepared
     from algorithms.er.prepared_cache import load_prepared, save_prepared
     from algorithms.er.settings import LinkSettings
 

@@ -14,10 +14,10 @@ from algorithms.er.link import (
     candidate_pairs,
     compare_pairs,
     link,
-    prepare,
     score_pairs,
 )
 from algorithms.er.model import ComparisonParams, LevelParams, MatchModel, Threshold
+from algorithms.er.prepared import prepare
 from algorithms.er.settings import ComparisonSpec, LinkSettings
 from algorithms.er.table import Column, ColumnKind, RecordTable
 

@@ -16,8 +16,9 @@ from pydantic import BaseModel, ConfigDict
 
 from algorithms.er.blocking import rule_rows
 from algorithms.er.features import Encoded, display
-from algorithms.er.link import LinkResult, Prepared, prepare_for, score_pairs
+from algorithms.er.link import LinkResult, prepare_for, score_pairs
 from algorithms.er.model import MatchModel
+from algorithms.er.prepared import Prepared
 from algorithms.er.table import RecordTable
 from schema.errors import ResolutionError
 

@@ -17,7 +17,7 @@ they resolve new records incrementally without retraining.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,8 +44,7 @@ from algorithms.er.em import (
     sample_pairs,
     train_m,
 )
-from algorithms.er.features import Encoded, encode_table, extend_column, factorise
-from algorithms.er.hubs import DEFAULT_HUB_LIMITS, Hub, describe_hubs, find_hubs
+from algorithms.er.hubs import Hub, describe_hubs
 from algorithms.er.model import (
     ComparisonParams,
     LevelParams,
@@ -57,6 +56,7 @@ from algorithms.er.model import (
     tf_counts,
     weights,
 )
+from algorithms.er.prepared import Prepared, prepare
 from algorithms.er.settings import (
     ComparisonSpec,
     LinkSettings,
@@ -64,124 +64,13 @@ from algorithms.er.settings import (
     resolve_groups,
     resolve_rules,
 )
-from algorithms.er.table import Column, ColumnKind, RecordTable
+from algorithms.er.table import ColumnKind, RecordTable
 from schema.errors import ResolutionError
 
 I8 = NDArray[np.int8]
 I32 = NDArray[np.int32]
 F32 = NDArray[np.float32]
 F64 = NDArray[np.float64]
-
-
-@dataclass(frozen=True, slots=True)
-class Prepared:
-    """A table's columns encoded, with over-shared values removed (``columns``) and as read
-    (``raw``), the codes of the values removed, and dataset codes (link mode)."""
-
-    table: RecordTable
-    columns: dict[str, Encoded]
-    raw: dict[str, Encoded]
-    hubs: dict[str, NDArray[np.int64]]
-    dataset: I32 | None
-
-    @property
-    def n(self) -> int:
-        return len(self.table)
-
-    @classmethod
-    def assemble(
-        cls, table: RecordTable, raw: dict[str, Encoded], hubs: dict[str, NDArray[np.int64]]
-    ) -> Prepared:
-        """The preparation of ``table`` from its encoded columns and their over-shared values."""
-        columns = {name: e.without(hubs[name]) if name in hubs else e for name, e in raw.items()}
-        dataset = None
-        if table.dataset is not None:
-            codes, _ = factorise([str(d) for d in table.dataset])
-            dataset = codes
-        return cls(table, columns, raw, hubs, dataset)
-
-    def take(self, order: Sequence[int] | NDArray[np.integer]) -> Prepared:
-        """The same preparation for the records ``order`` (a permutation or a subset), without
-        normalising anything again: value codes, over-shared values and counts are the whole
-        table's, as blocking and scoring need them."""
-        idx = [int(i) for i in np.asarray(order, dtype=np.int64)]
-        table = self.table
-        # Records of a checked table, in another order: no need to check every cell again.
-        reordered = trusted_table(
-            [table.ids[i] for i in idx],
-            {
-                name: Column(col.kind, [col.values[i] for i in idx])
-                for name, col in table.columns.items()
-            },
-            None if table.dataset is None else [table.dataset[i] for i in idx],
-        )
-        return Prepared(
-            reordered,
-            {name: e.take(idx) for name, e in self.columns.items()},
-            {name: e.take(idx) for name, e in self.raw.items()},
-            self.hubs,
-            None if self.dataset is None else self.dataset[np.asarray(idx, dtype=np.int64)],
-        )
-
-    def extend(
-        self,
-        new: RecordTable,
-        *,
-        hub_limits: Mapping[ColumnKind, int] | None = None,
-        region: str = "GB",
-    ) -> Prepared:
-        """This preparation with ``new``'s records appended (``hub_limits`` and ``region`` as it
-        was prepared with): only their cells are read and only values not seen before are
-        normalised. The result is ``prepare(self.table.concat(new))``, value codes included;
-        counts and over-shared values are the whole table's again."""
-        if set(self.table.columns) != set(new.columns) or self.table.is_link != new.is_link:
-            # Tables that cannot be joined: ``concat`` says how.
-            self.table.concat(new)
-        old = self.table
-        table = trusted_table(
-            [*old.ids, *new.ids],
-            {
-                name: Column(col.kind, [*col.values, *new.columns[name].values])
-                for name, col in old.columns.items()
-            },
-            None if old.dataset is None or new.dataset is None else [*old.dataset, *new.dataset],
-        )
-        raw = {
-            name: extend_column(e, new.columns[name], region=region) for name, e in self.raw.items()
-        }
-        return _prepared(table, raw, hub_limits)
-
-
-def _prepared(
-    table: RecordTable, raw: dict[str, Encoded], hub_limits: Mapping[ColumnKind, int] | None
-) -> Prepared:
-    limits = DEFAULT_HUB_LIMITS if hub_limits is None else hub_limits
-    return Prepared.assemble(table, raw, find_hubs(raw, limits, len(table)))
-
-
-def trusted_table(
-    ids: Sequence[str], columns: Mapping[str, Column], dataset: Sequence[str] | None
-) -> RecordTable:
-    """A ``RecordTable`` of parts already checked (two checked tables joined, or one saved
-    from a checked table), made without checking every cell again: at a million records the
-    check (no multi-valued cell in a single-valued column) costs seconds, and an incremental
-    run joins the existing table to the new records' every time."""
-    table = object.__new__(RecordTable)
-    object.__setattr__(table, "ids", ids)
-    object.__setattr__(table, "columns", columns)
-    object.__setattr__(table, "dataset", dataset)
-    return table
-
-
-def prepare(
-    table: RecordTable,
-    *,
-    hub_limits: Mapping[ColumnKind, int] | None = None,
-    region: str = "GB",
-) -> Prepared:
-    """Encode ``table`` and set its over-shared values aside (``hub_limits``: distinct people
-    per value by column kind; default ``hubs.DEFAULT_HUB_LIMITS``)."""
-    return _prepared(table, encode_table(table, region=region), hub_limits)
 
 
 @dataclass(frozen=True, slots=True)

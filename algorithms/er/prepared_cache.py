@@ -31,8 +31,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from algorithms.er.features import Encoded
-from algorithms.er.link import Prepared, trusted_table
-from algorithms.er.table import MULTI_VALUED, Column, ColumnKind
+from algorithms.er.prepared import Prepared
+from algorithms.er.table import MULTI_VALUED, Column, ColumnKind, RecordTable
 
 FILE_NAME: Final = "prepared.npz"
 FORMAT: Final = 1
@@ -203,7 +203,7 @@ def _read(data: Mapping[str, NDArray[Any]], meta: Mapping[str, Any]) -> Prepared
         raw[name] = e
         if c["hubs"]:
             hubs[name] = data[p + "hubs"]
-    table = trusted_table(ids, columns, dataset)
+    table = RecordTable.trusted(ids, columns, dataset)
     return Prepared.assemble(table, raw, hubs)
 
 

@@ -60,7 +60,6 @@ from algorithms.er.entity_history import (
 from algorithms.er.entity_ids import EntityAssignment, carry_entity_ids
 from algorithms.er.incremental import affected_mentions, assign_incremental
 from algorithms.er.link import (
-    Prepared,
     candidate_pairs,
     extend_for,
     link,
@@ -75,6 +74,7 @@ from algorithms.er.person_mentions import (
     mentions_of,
     read_mentions,
 )
+from algorithms.er.prepared import Prepared
 from algorithms.er.prepared_cache import CacheMiss, load_prepared, save_prepared
 from algorithms.er.settings import LinkSettings
 from algorithms.er.survivorship import person_properties

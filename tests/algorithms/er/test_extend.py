@@ -10,15 +10,8 @@ import numpy as np
 import pytest
 
 from algorithms.er.features import Encoded
-from algorithms.er.link import (
-    Prepared,
-    candidate_pairs,
-    extend_for,
-    link,
-    prepare,
-    prepare_for,
-    score_pairs,
-)
+from algorithms.er.link import candidate_pairs, extend_for, link, prepare_for, score_pairs
+from algorithms.er.prepared import Prepared, prepare
 from algorithms.er.settings import LinkSettings
 from algorithms.er.table import Cell, Column, ColumnKind, RecordTable
 from schema.errors import ResolutionError

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from algorithms.er.link import Prepared, prepare
+from algorithms.er.prepared import Prepared, prepare
 from algorithms.er.prepared_cache import FILE_NAME, CacheMiss, load_prepared, save_prepared
 from algorithms.er.table import Column, ColumnKind, RecordTable
 from tests.algorithms.er.test_extend import assert_same_preparation, split, varied

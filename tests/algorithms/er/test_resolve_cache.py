@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from algorithms.er.entity_explain import latest_model, model_version
-from algorithms.er.link import Prepared
+from algorithms.er.prepared import Prepared
 from algorithms.er.prepared_cache import FILE_NAME, load_prepared, save_prepared
 from algorithms.er.resolve import ResolutionSummary, run_resolution
 from graph.store import GraphStore
