@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from typing import Final
 
-from graph.store import GraphStore
 from schema.access import View
 from schema.entities import ENTITY_TYPES
 from schema.specs import check_identifier
@@ -96,16 +95,3 @@ def records_by_id_query(view: View) -> str:
 def record_kind(labels: Sequence[str]) -> str:
     """A record's kind label (its labels less ``Record``)."""
     return next((str(x) for x in labels if x != "Record"), "Record")
-
-
-def read_entities(
-    store: GraphStore, view: View, ids: Sequence[str], *, timeout_ms: int | None = None
-) -> dict[str, dict[str, Any]]:
-    """The entities ``ids`` that exist for ``view``, by id (``label`` and ``props``)."""
-    out: dict[str, dict[str, Any]] = {}
-    params = view.params()
-    for label, some in by_label(ids).items():
-        query = entities_query(label, view)
-        for row in store.read(query, {**params, "ids": some}, timeout_ms=timeout_ms).records():
-            out[str(row["id"])] = {"label": label, "props": dict(row["props"])}
-    return out

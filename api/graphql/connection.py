@@ -1,9 +1,9 @@
 """Relay-style connections, generic over the node type: ``Connection[AuditEntry]`` is
 ``AuditEntryConnection`` in the schema, with ``edges { cursor node }`` and ``pageInfo``.
 
-Cursors are opaque to clients (base64url of ``<kind>:<position>``); ``encode_cursor`` and
-``decode_cursor`` are the only places that know their form, and a cursor of another kind or
-a damaged one is a ``ValueError`` that the resolver turns into ``InvalidInput``.
+Cursors are opaque to clients (base64url of ``<kind>:<position>``, or of ``<kind>:<key>`` for
+pages ordered by id); the functions below are the only places that know their form, and a
+cursor of another kind or a damaged one is a ``ValueError``.
 """
 
 from __future__ import annotations
@@ -36,16 +36,29 @@ class Connection(Generic[NodeT]):
 
 
 def encode_cursor(kind: str, position: int) -> str:
-    return base64.urlsafe_b64encode(f"{kind}:{position}".encode()).decode().rstrip("=")
+    return encode_key_cursor(kind, str(position))
 
 
 def decode_cursor(kind: str, cursor: str) -> int:
     """The position a cursor of ``kind`` names; ``ValueError`` for anything else."""
+    position = decode_key_cursor(kind, cursor)
+    if not position.isdigit():
+        raise ValueError(f"not a cursor of a {kind} page")
+    return int(position)
+
+
+def encode_key_cursor(kind: str, key: str) -> str:
+    """A cursor after ``key`` (an id, for pages ordered by id) in a page of ``kind``."""
+    return base64.urlsafe_b64encode(f"{kind}:{key}".encode()).decode().rstrip("=")
+
+
+def decode_key_cursor(kind: str, cursor: str) -> str:
+    """The key a cursor of ``kind`` names; ``ValueError`` for anything else."""
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise ValueError("not a cursor this API gave out") from None
-    found, sep, position = text.partition(":")
-    if found != kind or not sep or not position.isdigit():
+    found, sep, key = text.partition(":")
+    if found != kind or not sep or not key:
         raise ValueError(f"not a cursor of a {kind} page")
-    return int(position)
+    return key

@@ -12,8 +12,6 @@ the same answer: ``null``.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 from collections.abc import Mapping, Sequence
 from functools import partial
@@ -25,7 +23,7 @@ from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from api.auth.identity import Permission
-from api.graphql.connection import Connection, Edge, PageInfo
+from api.graphql.connection import PageInfo, decode_key_cursor, encode_key_cursor
 from api.graphql.context import Context
 from api.graphql.errors import InvalidInput, Refused, invalid, refused
 from api.graphql.me import Clearance
@@ -197,19 +195,15 @@ class Entity:
     )
 
 
+RECORDS_CURSOR = "record"
+
+
 def _encode_record_cursor(record_id: str) -> str:
-    return base64.urlsafe_b64encode(f"record:{record_id}".encode()).decode().rstrip("=")
+    return encode_key_cursor(RECORDS_CURSOR, record_id)
 
 
 def _record_cursor(cursor: str) -> str:
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise ValueError("not a cursor this API gave out") from None
-    kind, sep, record_id = text.partition(":")
-    if kind != "record" or not sep or not record_id:
-        raise ValueError("not a cursor of a page of records")
-    return record_id
+    return decode_key_cursor(RECORDS_CURSOR, cursor)
 
 
 async def _records_of_loader_rows(
@@ -316,15 +310,3 @@ async def entity(
             "person_..., company_..., phone_...",
         )
     return (await load_entities(ctx, [text])).get(text)
-
-
-__all__ = [
-    "Connection",
-    "Edge",
-    "Entity",
-    "Relationship",
-    "SourceRecord",
-    "entity",
-    "load_entities",
-    "visible_entities",
-]

@@ -26,6 +26,7 @@ from typing import Any, Final
 from algorithms.er.person_mentions import Mention, mentions_of
 from algorithms.er.survivorship import person_properties
 from api.auth.identity import Caller, Permission
+from graph.entity_reads import record_kind
 from schema.access import ACCESS_PROPERTIES, View
 from schema.entities import ENTITY_TYPES
 
@@ -38,8 +39,6 @@ NEVER_SHOWN: Final = frozenset(
     (*ACCESS_PROPERTIES, "seed_record_id", "alias_text", "resolved_by_run", "record_ids")
 )
 """Bookkeeping: kept for the store's use, not shown as properties."""
-
-PERSON_COUNTS: Final = ("record_count", "mention_count", "sources")
 
 
 def view_of(caller: Caller) -> View:
@@ -87,8 +86,7 @@ def visible_mentions(
     out: dict[str, list[Mention]] = {}
     ordered = sorted(rows, key=lambda r: (str(r["person"]), str(r["props"]["id"])))
     for row in ordered:
-        labels = [str(x) for x in row["labels"]]
-        kind = next((x for x in labels if x != "Record"), "Record")
+        kind = record_kind([str(x) for x in row["labels"]])
         wanted = {str(x) for x in row["mentions"] or ()}
         for m in mentions_of(kind, row["props"]):
             if not wanted or m.mention_id in wanted:

@@ -96,3 +96,24 @@ def test_bad_ids_are_invalid_input_and_auditors_are_refused(
     refused = entity(client, token_for("aud", "auditor"), world.john)
     assert refused["__typename"] == "Refused"
     assert refused["requiredPermission"] == "entities:read"
+
+
+def test_records_page_by_cursor_each_once(
+    client: TestClient, token_for: Callable[..., str], world: World
+) -> None:
+    token = token_for("sam", "analyst", clearance=Sensitivity.SECRET)
+    query = """query P($id: ID!, $after: String) { entity(id: $id) { ... on Entity {
+      records(first: 1, after: $after) { edges { cursor node { id } }
+                                         pageInfo { hasNextPage endCursor } } } } }"""
+    seen: list[str] = []
+    after = None
+    while True:
+        answer = post(client, query, token=token, variables={"id": world.john, "after": after})
+        page = answer.json()["data"]["entity"]["records"]
+        seen += [e["node"]["id"] for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    everything = entity(client, token, world.john)["records"]["edges"]
+    assert seen == [e["node"]["id"] for e in everything]
+    assert len(seen) == len(set(seen)) > 1
