@@ -14,6 +14,7 @@ from rich.table import Table
 from api.auth.identity import parse_clearance
 from api.console import err, out, state
 from graph.store import GraphStore
+from loaders.column_mapping import rejection_reason
 from loaders.pipeline import LoadProgress, LoadSummary, run_load
 from loaders.reading import LoadContext
 from loaders.registry import KINDS, ReaderOptions, reader_for
@@ -211,4 +212,4 @@ def _grading(text: str | None) -> Grading | None:
     try:
         return Grading.parse(text)
     except ValueError as exc:
-        raise ConfigError(f"--handling: {exc}") from None
+        raise ConfigError(f"--handling: {rejection_reason(exc)}") from None

@@ -322,3 +322,18 @@ def test_demo_generates_once_and_loads_idempotently(
     again = json.loads(run(capsys, "query", "--json", "MATCH (r:Record) RETURN count(r) AS n")[1])
     assert again == first
     assert first[0]["n"] > 1_000
+
+
+def test_a_bad_marking_or_handling_code_is_one_line_that_lists_the_valid_ones(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    rows = tmp_path / "people.csv"
+    rows.write_text("id,surname\n1,x\n", encoding="utf-8")
+    code, _, err = run(capsys, "load", "people", str(rows), "--dry-run", "--marking", "restricted")
+    assert code == 1
+    assert "--marking" in err
+    assert "OFFICIAL_SENSITIVE" in err
+    code, _, err = run(capsys, "load", "people", str(rows), "--dry-run", "--handling", "1Z Q")
+    assert code == 1
+    assert "--handling: 'Z' is not a 3x5x2 intelligence assessment" in err
+    assert "pydantic" not in err
