@@ -54,7 +54,6 @@ import cProfile
 import gc
 import json
 import pstats
-import shlex
 import statistics
 import sys
 import time
@@ -87,7 +86,7 @@ from api.graphql.schema import Query, build_schema
 from api.http.app import create_app, limits_of
 from api.settings import Settings
 from bench import common
-from bench.common import embedded_server, load_average, platform_facts
+from bench.common import command_line, embedded_server, load_average, log, platform_facts
 from graph.audit_log import AuditLog
 from schema.audit import GENESIS_HASH, AuditEntry, AuditEvent
 from schema.errors import AuthError
@@ -610,11 +609,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    shown = sys.argv[1:] if argv is None else list(argv)
-    command = shlex.join(["python", "bench/api.py", *shown])
-
-    def log(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
+    command = command_line("api.py", argv)
 
     began = time.perf_counter()
     with embedded_server("clew-bench-api-") as server:

@@ -44,7 +44,6 @@ import http.client
 import itertools
 import json
 import os
-import shlex
 import shutil
 import socket
 import statistics
@@ -71,7 +70,14 @@ from api.http.app import create_app, limits_of
 from api.settings import Settings
 from bench import common
 from bench.api_expand_graph import GENERATOR, Built, Shape, build, seed_people
-from bench.common import embedded_server, load_average, platform_facts, status_kib
+from bench.common import (
+    command_line,
+    embedded_server,
+    load_average,
+    log,
+    platform_facts,
+    status_kib,
+)
 from graph.embedded import EmbeddedServer
 from graph.falkor import FalkorStore
 from graph.results import Result
@@ -556,11 +562,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    shown = sys.argv[1:] if argv is None else list(argv)
-    command = shlex.join(["python", "bench/api_expand.py", *shown])
-
-    def log(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
+    command = command_line("api_expand.py", argv)
 
     began = time.perf_counter()
     shape = Shape(args.persons, args.seed)

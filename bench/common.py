@@ -10,12 +10,25 @@ import contextlib
 import os
 import platform
 import re
+import shlex
 import shutil
+import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from graph.embedded import EmbeddedServer
+
+
+def command_line(script: str, argv: Sequence[str] | None) -> str:
+    """How a results section says it was produced: ``python bench/<script> ARGS``."""
+    shown = sys.argv[1:] if argv is None else list(argv)
+    return shlex.join(["python", f"bench/{script}", *shown])
+
+
+def log(message: str) -> None:
+    """A progress line, on stderr (stdout may carry results)."""
+    print(message, file=sys.stderr, flush=True)
 
 
 def cpu_model() -> str:

@@ -34,7 +34,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shlex
 import statistics
 import subprocess
 import sys
@@ -51,7 +50,7 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import common
-from bench.common import platform_facts, status_kib
+from bench.common import command_line, platform_facts, status_kib
 from bench.er_febrl import febrl_dir, load, run_clew
 from bench.er_region import (
     HELD_OUT,
@@ -374,8 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(json.dumps(measure_here(side, dataset, args.limit)))
         return 0
-    shown = sys.argv[1:] if argv is None else list(argv)
-    command = shlex.join(["python", "bench/er.py", *shown])
+    command = command_line("er.py", argv)
     if args.only == "region":
         return main_region(args, command)
     if febrl_dir() is None:

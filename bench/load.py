@@ -48,7 +48,6 @@ import json
 import os
 import pstats
 import resource
-import shlex
 import statistics
 import subprocess
 import sys
@@ -70,9 +69,11 @@ if __package__ in (None, ""):
 
 from bench import common
 from bench.common import (
+    command_line,
     embedded_server,
     filesystem_of,
     load_average,
+    log,
     platform_facts,
     status_kib,
 )
@@ -715,11 +716,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.loader_process:
         data_dir, graph, region_dir = args.loader_process
         return _loader_process(Path(data_dir), graph, Path(region_dir))
-    shown = sys.argv[1:] if argv is None else list(argv)
-    command = shlex.join(["python", "bench/load.py", *shown])
-
-    def log(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
+    command = command_line("load.py", argv)
 
     began = time.perf_counter()
     profiles: list[Profile] = []

@@ -48,7 +48,6 @@ import gc
 import os
 import pstats
 import random
-import shlex
 import statistics
 import sys
 import time
@@ -67,7 +66,14 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench import common
-from bench.common import embedded_server, filesystem_of, platform_facts, status_kib
+from bench.common import (
+    command_line,
+    embedded_server,
+    filesystem_of,
+    log,
+    platform_facts,
+    status_kib,
+)
 from graph import cypher
 from graph.embedded import EmbeddedServer
 from graph.falkor import WAITAOF_TIMEOUT_MS, FalkorStore
@@ -642,11 +648,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    shown = sys.argv[1:] if argv is None else list(argv)
-    command = shlex.join(["python", "bench/store_write.py", *shown])
-
-    def log(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
+    command = command_line("store_write.py", argv)
 
     began = time.perf_counter()
     data = make_dataset(args.rows)
