@@ -28,6 +28,8 @@ import numpy as np
 import numpy.typing as npt
 
 from graph.store import GraphStore
+from loaders.generate_data import STREET_NAMES, SURNAMES
+from loaders.generate_population import FORENAMES
 
 Ints = npt.NDArray[np.int64]
 
@@ -45,82 +47,10 @@ ACCESS: Final[tuple[tuple[float, tuple[int, int, int, bool]], ...]] = (
 VISIBLE: Final = (0, 1, 3)
 """The access classes an OFFICIAL analyst (who may read conditional records) sees."""
 
-_FORENAMES: Final = [
-    "Amelia",
-    "Olivia",
-    "Isla",
-    "Ava",
-    "Mia",
-    "Ivy",
-    "Lily",
-    "Sophia",
-    "Grace",
-    "Freya",
-    "Noah",
-    "Oliver",
-    "George",
-    "Leo",
-    "Arthur",
-    "Muhammad",
-    "Harry",
-    "Oscar",
-    "Jack",
-    "Charlie",
-    "Adam",
-    "Tomasz",
-    "Ewa",
-    "Ioana",
-    "Mihai",
-    "Aisha",
-    "Yusuf",
-    "Kwame",
-    "Chloe",
-    "Ryan",
-]
-_SURNAMES: Final = [
-    "Smith",
-    "Jones",
-    "Taylor",
-    "Brown",
-    "Williams",
-    "Wilson",
-    "Johnson",
-    "Davies",
-    "Patel",
-    "Wright",
-    "Robinson",
-    "Thompson",
-    "Evans",
-    "Walker",
-    "White",
-    "Roberts",
-    "Green",
-    "Hall",
-    "Wood",
-    "Khan",
-    "Hughes",
-    "Edwards",
-    "Nowak",
-    "Popescu",
-    "Ahmed",
-    "Okafor",
-    "Murphy",
-    "Kelly",
-    "Lewis",
-    "Clarke",
-]
-_STREETS: Final = [
-    "High",
-    "Church",
-    "Station",
-    "Mill",
-    "Park",
-    "Victoria",
-    "Green",
-    "Manor",
-    "Queen",
-    "King",
-]
+# The generator's names: plain labels here, where only the graph's shape is measured.
+_FORENAMES: Final = FORENAMES
+_SURNAMES: Final = SURNAMES
+_STREETS: Final = STREET_NAMES
 _TOWNS: Final = [
     "Leeds",
     "Bradford",
